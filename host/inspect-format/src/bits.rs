@@ -138,7 +138,7 @@ mod tests {
         let h = BlockHeader::new(1, BlockType::UintValue)
             .with_parent_index(0xabcdef)
             .with_name_index(0x123456);
-        assert_eq!(h.0, 0x123456_abcdef_05_01);
+        assert_eq!(h.0, 0x1234_56ab_cdef_0501);
         assert_eq!(h.order(), 1);
         assert_eq!(h.block_type(), Some(BlockType::UintValue));
         assert_eq!(h.parent(), BlockIndex::new(0xabcdef));
