@@ -1,0 +1,15 @@
+//! The emulated kernel: objects, their signal state, and the handle table.
+//!
+//! Everything here is shared by all threads of the process, as kernel state is on Fuchsia.
+//! Lock order (outer to inner): an object's own state lock (channel queue, counter value,
+//! VMO data) -> that object's or its peer's `SignalState` lock. A handle-table shard lock is
+//! never held while any object lock is taken or any handle is dropped.
+
+pub(crate) mod channel;
+pub(crate) mod counter;
+pub(crate) mod event;
+pub(crate) mod object;
+pub(crate) mod signal_state;
+pub(crate) mod table;
+pub(crate) mod vmo;
+pub(crate) mod wait;

@@ -1,0 +1,110 @@
+//! `KernelObject`: a reference to any emulated kernel object, and the header they all share.
+
+use super::channel::ChannelEndpoint;
+use super::counter::CounterObject;
+use super::event::{EventObject, EventPairEndpoint};
+use super::signal_state::SignalState;
+use super::vmo::VmoObject;
+use crate::identity::new_koid;
+use crate::{Koid, ObjectType, Signals, Status};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// What every object has: identity, signals, and the count of handles that refer to it
+/// (in handle tables and inside queued channel messages).
+pub(crate) struct ObjectHeader {
+    pub(crate) koid: Koid,
+    pub(crate) signals: SignalState,
+    /// Touched by whichever thread creates or closes a handle to the object.
+    handle_count: AtomicUsize,
+}
+
+impl ObjectHeader {
+    pub(crate) fn new(initial: Signals) -> ObjectHeader {
+        Self::with_koid(new_koid(), initial)
+    }
+
+    pub(crate) fn with_koid(koid: Koid, initial: Signals) -> ObjectHeader {
+        ObjectHeader { koid, signals: SignalState::new(initial), handle_count: AtomicUsize::new(0) }
+    }
+}
+
+/// A counted reference to a kernel object of any type.
+#[derive(Clone)]
+pub(crate) enum KernelObject {
+    Channel(Arc<ChannelEndpoint>),
+    Event(Arc<EventObject>),
+    EventPair(Arc<EventPairEndpoint>),
+    Counter(Arc<CounterObject>),
+    Vmo(Arc<VmoObject>),
+}
+
+impl KernelObject {
+    pub(crate) fn header(&self) -> &ObjectHeader {
+        match self {
+            KernelObject::Channel(o) => &o.header,
+            KernelObject::Event(o) => &o.header,
+            KernelObject::EventPair(o) => &o.header,
+            KernelObject::Counter(o) => &o.header,
+            KernelObject::Vmo(o) => &o.header,
+        }
+    }
+
+    pub(crate) fn object_type(&self) -> ObjectType {
+        match self {
+            KernelObject::Channel(_) => ObjectType::CHANNEL,
+            KernelObject::Event(_) => ObjectType::EVENT,
+            KernelObject::EventPair(_) => ObjectType::EVENTPAIR,
+            KernelObject::Counter(_) => ObjectType::COUNTER,
+            KernelObject::Vmo(_) => ObjectType::VMO,
+        }
+    }
+
+    /// The peer's koid for peered objects, `Koid(0)` otherwise.
+    pub(crate) fn related_koid(&self) -> Koid {
+        match self {
+            KernelObject::Channel(o) => o.peer_koid,
+            KernelObject::EventPair(o) => o.peer_koid,
+            _ => Koid::from_raw(crate::sys::ZX_KOID_INVALID),
+        }
+    }
+
+    /// The signals `zx_object_signal` may set or clear on this object.
+    pub(crate) fn user_signalable(&self) -> Signals {
+        match self {
+            KernelObject::Event(_) | KernelObject::EventPair(_) => {
+                Signals::USER_ALL | Signals::EVENT_SIGNALED
+            }
+            _ => Signals::USER_ALL,
+        }
+    }
+
+    /// The peer's signal state, for `zx_object_signal_peer`.
+    pub(crate) fn with_peer_signals(&self, f: impl FnOnce(&SignalState)) -> Result<(), Status> {
+        match self {
+            KernelObject::Channel(o) => o.with_peer(|peer| f(&peer.header.signals)),
+            KernelObject::EventPair(o) => o.with_peer(|peer| f(&peer.header.signals)),
+            _ => Err(Status::NOT_SUPPORTED),
+        }
+    }
+
+    pub(crate) fn same_object(&self, other: &KernelObject) -> bool {
+        std::ptr::eq(self.header(), other.header())
+    }
+
+    /// Counts one more handle to this object.
+    pub(crate) fn add_handle(&self) {
+        self.header().handle_count.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts one handle less; runs the object's last-handle-closed behaviour at zero.
+    pub(crate) fn remove_handle(&self) {
+        if self.header().handle_count.fetch_sub(1, Ordering::AcqRel) == 1 {
+            match self {
+                KernelObject::Channel(o) => o.on_zero_handles(),
+                KernelObject::EventPair(o) => o.on_zero_handles(),
+                KernelObject::Event(_) | KernelObject::Counter(_) | KernelObject::Vmo(_) => {}
+            }
+        }
+    }
+}

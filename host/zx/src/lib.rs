@@ -1,0 +1,40 @@
+//! Host emulation of Zircon kernel objects, with the API of the newest in-tree `zx` crate.
+//!
+//! Objects live in one process-wide emulated kernel: a handle table maps handle values to
+//! objects and rights, and every rule a component can observe (message and handle limits,
+//! handle consumption, rights checks, peer-closed behaviour, counter signals, koids) follows
+//! Zircon. All types are `Send + Sync`; a signal change wakes waiters on any thread without
+//! polling.
+
+mod channel;
+mod counter;
+mod event;
+mod handle;
+pub mod host;
+mod identity;
+mod kernel;
+mod message_buf;
+mod rights;
+mod signals;
+mod status;
+pub mod sys;
+mod time;
+mod vmo;
+
+pub use channel::{Channel, ChannelReadResult};
+pub use counter::Counter;
+pub use event::{Event, EventPair};
+pub use handle::{
+    AsHandleRef, Handle, HandleBased, HandleBasicInfo, HandleDisposition, HandleInfo, HandleOp,
+    HandleRef, NullableHandle, Peered, Unowned, WaitResult,
+};
+pub use identity::{Koid, ObjectType};
+pub use message_buf::{MessageBuf, MessageBufEtc};
+pub use rights::Rights;
+pub use signals::Signals;
+pub use status::{Status, ok};
+pub use time::{
+    BootDuration, BootInstant, BootTimeline, Duration, Instant, MonotonicDuration,
+    MonotonicInstant, MonotonicTimeline, Timeline,
+};
+pub use vmo::{Vmo, VmoOptions};

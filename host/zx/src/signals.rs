@@ -1,0 +1,52 @@
+//! `zx::Signals`: the signal bits objects assert.
+
+bitflags::bitflags! {
+    /// Signal bits (`zx_signals_t`). Bits 0..=22 are object-specific, 24..=31 are user signals.
+    #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[repr(transparent)]
+    pub struct Signals: u32 {
+        const NONE = 0;
+        const OBJECT_READABLE = 1 << 0;
+        const OBJECT_WRITABLE = 1 << 1;
+        const OBJECT_PEER_CLOSED = 1 << 2;
+        const OBJECT_SIGNALED = 1 << 3;
+        const OBJECT_4 = 1 << 4;
+        const OBJECT_5 = 1 << 5;
+        const HANDLE_CLOSED = 1 << 23;
+        const USER_0 = 1 << 24;
+        const USER_1 = 1 << 25;
+        const USER_2 = 1 << 26;
+        const USER_3 = 1 << 27;
+        const USER_4 = 1 << 28;
+        const USER_5 = 1 << 29;
+        const USER_6 = 1 << 30;
+        const USER_7 = 1 << 31;
+        const USER_ALL = 0xff00_0000;
+        const OBJECT_ALL = 0x00ff_ffff;
+
+        const CHANNEL_READABLE = Self::OBJECT_READABLE.bits();
+        const CHANNEL_WRITABLE = Self::OBJECT_WRITABLE.bits();
+        const CHANNEL_PEER_CLOSED = Self::OBJECT_PEER_CLOSED.bits();
+        const EVENT_SIGNALED = Self::OBJECT_SIGNALED.bits();
+        const EVENTPAIR_SIGNALED = Self::OBJECT_SIGNALED.bits();
+        const EVENTPAIR_PEER_CLOSED = Self::OBJECT_PEER_CLOSED.bits();
+        /// Asserted while a counter's value is greater than zero.
+        const COUNTER_POSITIVE = Self::OBJECT_4.bits();
+        /// Asserted while a counter's value is zero or less.
+        const COUNTER_NON_POSITIVE = Self::OBJECT_5.bits();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bits_match_zircon() {
+        assert_eq!(Signals::CHANNEL_PEER_CLOSED.bits(), 0x4);
+        assert_eq!(Signals::COUNTER_POSITIVE.bits(), 0x10);
+        assert_eq!(Signals::COUNTER_NON_POSITIVE.bits(), 0x20);
+        assert_eq!(Signals::HANDLE_CLOSED.bits(), 0x80_0000);
+        assert_eq!(Signals::USER_0.bits(), 1 << 24);
+    }
+}

@@ -1,0 +1,145 @@
+//! `zx::Status`: the Zircon status codes (`zx_status_t`).
+
+use std::fmt;
+
+/// A Zircon status code. `Status::OK` is 0, errors are negative.
+#[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(transparent)]
+pub struct Status(i32);
+
+macro_rules! statuses {
+    ($($name:ident = $value:expr;)*) => {
+        impl Status {
+            $(pub const $name: Status = Status($value);)*
+
+            /// The name Zircon gives this status (`ZX_OK`, `ZX_ERR_PEER_CLOSED`, ...), if known.
+            fn name(&self) -> Option<&'static str> {
+                match self.0 {
+                    $($value => Some(if $value == 0 { "ZX_OK" } else { concat!("ZX_ERR_", stringify!($name)) }),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+statuses! {
+    OK = 0;
+    INTERNAL = -1;
+    NOT_SUPPORTED = -2;
+    NO_RESOURCES = -3;
+    NO_MEMORY = -4;
+    INTERRUPTED_RETRY = -6;
+    INVALID_ARGS = -10;
+    BAD_HANDLE = -11;
+    WRONG_TYPE = -12;
+    BAD_SYSCALL = -13;
+    OUT_OF_RANGE = -14;
+    BUFFER_TOO_SMALL = -15;
+    BAD_STATE = -20;
+    TIMED_OUT = -21;
+    SHOULD_WAIT = -22;
+    CANCELED = -23;
+    PEER_CLOSED = -24;
+    NOT_FOUND = -25;
+    ALREADY_EXISTS = -26;
+    ALREADY_BOUND = -27;
+    UNAVAILABLE = -28;
+    ACCESS_DENIED = -30;
+    IO = -40;
+    IO_REFUSED = -41;
+    IO_DATA_INTEGRITY = -42;
+    IO_DATA_LOSS = -43;
+    IO_NOT_PRESENT = -44;
+    IO_OVERRUN = -45;
+    IO_MISSED_DEADLINE = -46;
+    IO_INVALID = -47;
+    BAD_PATH = -50;
+    NOT_DIR = -51;
+    NOT_FILE = -52;
+    FILE_BIG = -53;
+    NO_SPACE = -54;
+    NOT_EMPTY = -55;
+    STOP = -60;
+    NEXT = -61;
+    ASYNC = -62;
+    PROTOCOL_NOT_SUPPORTED = -70;
+    ADDRESS_UNREACHABLE = -71;
+    ADDRESS_IN_USE = -72;
+    NOT_CONNECTED = -73;
+    CONNECTION_REFUSED = -74;
+    CONNECTION_RESET = -75;
+    CONNECTION_ABORTED = -76;
+}
+
+impl Status {
+    /// Wraps a raw `zx_status_t`.
+    pub const fn from_raw(raw: i32) -> Status {
+        Status(raw)
+    }
+
+    /// The raw `zx_status_t`.
+    pub const fn into_raw(self) -> i32 {
+        self.0
+    }
+
+    /// `Ok(())` for `ZX_OK`, the status as an error otherwise.
+    pub fn ok(raw: i32) -> Result<(), Status> {
+        if raw == Status::OK.0 { Ok(()) } else { Err(Status(raw)) }
+    }
+}
+
+/// `Ok(())` for `ZX_OK`, the status as an error otherwise.
+pub fn ok(raw: i32) -> Result<(), Status> {
+    Status::ok(raw)
+}
+
+impl fmt::Debug for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name() {
+            Some(name) => f.write_str(
+                name.strip_prefix("ZX_ERR_").or(name.strip_prefix("ZX_")).unwrap_or(name),
+            ),
+            None => write!(f, "Status({})", self.0),
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name() {
+            Some(name) => f.write_str(name),
+            None => write!(f, "ZX_STATUS({})", self.0),
+        }
+    }
+}
+
+impl std::error::Error for Status {}
+
+impl From<Status> for std::io::Error {
+    fn from(status: Status) -> std::io::Error {
+        std::io::Error::other(status)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_match_zircon() {
+        assert_eq!(Status::PEER_CLOSED.into_raw(), -24);
+        assert_eq!(Status::ACCESS_DENIED.into_raw(), -30);
+        assert_eq!(Status::BUFFER_TOO_SMALL.into_raw(), -15);
+        assert_eq!(Status::ok(0), Ok(()));
+        assert_eq!(Status::ok(-14), Err(Status::OUT_OF_RANGE));
+    }
+
+    #[test]
+    fn formats_with_zircon_names() {
+        assert_eq!(Status::PEER_CLOSED.to_string(), "ZX_ERR_PEER_CLOSED");
+        assert_eq!(format!("{:?}", Status::PEER_CLOSED), "PEER_CLOSED");
+        assert_eq!(Status::OK.to_string(), "ZX_OK");
+        assert_eq!(Status::from_raw(-999).to_string(), "ZX_STATUS(-999)");
+    }
+}

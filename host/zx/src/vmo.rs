@@ -1,0 +1,85 @@
+//! `zx::Vmo`: a virtual memory object, here a shared byte array.
+
+use crate::handle::{handle_based_type, new_handle};
+use crate::kernel::object::KernelObject;
+use crate::kernel::table;
+use crate::kernel::vmo::VmoObject;
+use crate::{Rights, Status};
+use std::sync::Arc;
+
+handle_based_type! {
+    /// A VMO. Its size is a whole number of 4 KiB pages; reads and writes may come from any
+    /// thread at once (racing accesses may tear, as on Fuchsia).
+    Vmo
+}
+
+bitflags::bitflags! {
+    /// Options for `Vmo::create_with_opts`.
+    #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct VmoOptions: u32 {
+        /// The VMO may be resized; its handle gets RESIZE.
+        const RESIZABLE = 1 << 1;
+    }
+}
+
+impl Vmo {
+    /// Creates a VMO of `size` bytes (rounded up to a page), zero-filled, not resizable.
+    pub fn create(size: u64) -> Result<Vmo, Status> {
+        Vmo::create_with_opts(VmoOptions::empty(), size)
+    }
+
+    pub fn create_with_opts(opts: VmoOptions, size: u64) -> Result<Vmo, Status> {
+        let object = VmoObject::create(size)?;
+        let rights = if opts.contains(VmoOptions::RESIZABLE) {
+            Rights::VMO_DEFAULT | Rights::RESIZE
+        } else {
+            Rights::VMO_DEFAULT
+        };
+        Ok(Vmo(new_handle(object.into(), rights)))
+    }
+
+    fn object(&self, needed: Rights) -> Result<(Arc<VmoObject>, Rights), Status> {
+        let (object, rights) = table::lookup(self.raw_handle())?;
+        let KernelObject::Vmo(vmo) = object else { return Err(Status::WRONG_TYPE) };
+        if !rights.contains(needed) {
+            return Err(Status::ACCESS_DENIED);
+        }
+        Ok((vmo, rights))
+    }
+
+    /// Reads `data.len()` bytes at `offset`. Needs READ; OUT_OF_RANGE past the end.
+    pub fn read(&self, data: &mut [u8], offset: u64) -> Result<(), Status> {
+        self.object(Rights::READ)?.0.read(data, offset)
+    }
+
+    /// Reads `len` bytes at `offset` into a new vector.
+    pub fn read_to_vec(&self, offset: u64, len: u64) -> Result<Vec<u8>, Status> {
+        let mut data = vec![0; usize::try_from(len).map_err(|_| Status::OUT_OF_RANGE)?];
+        self.read(&mut data, offset)?;
+        Ok(data)
+    }
+
+    /// Writes `data` at `offset`. Needs WRITE; OUT_OF_RANGE past the end.
+    pub fn write(&self, data: &[u8], offset: u64) -> Result<(), Status> {
+        self.object(Rights::WRITE)?.0.write(data, offset)
+    }
+
+    /// The size in bytes (a whole number of pages).
+    pub fn get_size(&self) -> Result<u64, Status> {
+        Ok(self.object(Rights::NONE)?.0.size())
+    }
+
+    /// Resizes. Needs WRITE and RESIZE: a VMO created without RESIZABLE is UNAVAILABLE.
+    pub fn set_size(&self, size: u64) -> Result<(), Status> {
+        let (vmo, rights) = self.object(Rights::WRITE)?;
+        if !rights.contains(Rights::RESIZE) {
+            return Err(Status::UNAVAILABLE);
+        }
+        vmo.set_size(size)
+    }
+
+    /// The size the VMO was created or last resized with, in bytes. Needs GET_PROPERTY.
+    pub fn get_content_size(&self) -> Result<u64, Status> {
+        Ok(self.object(Rights::GET_PROPERTY)?.0.content_size())
+    }
+}
