@@ -1,1 +1,41 @@
-//! Host FIDL runtime (wire format v2). See CODEGEN.md for the contract with generated code.
+//! Host FIDL runtime: wire format v2 byte for byte, typed endpoints, async
+//! and blocking clients, and request-stream servers, with the public API of
+//! the in-tree `fidl` crate.
+//!
+//! Generated bindings build on [`encoding`], [`client`] and [`server`]; the
+//! exact contract is host/fidl/CODEGEN.md.
+
+pub mod client;
+pub mod encoding;
+pub mod endpoints;
+mod error;
+pub mod marker;
+pub mod server;
+
+pub use endpoints::MethodType;
+pub use error::{Error, Result};
+pub use server::ServeInner;
+
+pub use zx::{
+    AsHandleRef, Channel, Counter, Event, EventPair, Handle, HandleBased, HandleDisposition,
+    HandleInfo, HandleOp, HandleRef, MessageBuf, MessageBufEtc, MonotonicInstant, NullableHandle,
+    ObjectType, Peered, Rights, Signals, Status, Vmo,
+};
+
+/// The async channel type proxies and request streams run on.
+pub type AsyncChannel = fuchsia_async::Channel;
+
+/// Traits to bring into scope when using FIDL bindings.
+pub mod prelude {
+    pub use crate::endpoints::{
+        ControlHandle as _, DiscoverableProtocolMarker as _, ProtocolMarker as _, Proxy as _,
+        RequestStream as _, Responder as _, SynchronousProxy as _,
+    };
+}
+
+/// Crates generated code names through `fidl` so it needs no other dependency.
+#[doc(hidden)]
+pub mod __codegen {
+    pub use bitflags;
+    pub use futures;
+}
