@@ -1,0 +1,111 @@
+//! `ComponentInstance`: the per-instance state a Fuchsia process would hold globally.
+
+use crate::HandleInfo;
+use std::any::{Any, TypeId};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use zx::NullableHandle;
+
+/// One running component instance: identity, startup handles, and process-global values.
+///
+/// Shared by all threads of the instance and by its launcher; every field is behind its own
+/// mutex, held only for one map operation.
+pub struct ComponentInstance {
+    moniker: String,
+    url: String,
+    startup_handles: Mutex<HashMap<HandleInfo, NullableHandle>>,
+    /// Values a Fuchsia process keeps in statics (one per type), e.g. the component inspector.
+    singletons: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl ComponentInstance {
+    /// An instance named `moniker` (relative to the host root, e.g. `realm_builder:r1/proxy_manager`)
+    /// started from `url`, holding `startup_handles`.
+    pub fn new(
+        moniker: impl Into<String>,
+        url: impl Into<String>,
+        startup_handles: impl IntoIterator<Item = (HandleInfo, NullableHandle)>,
+    ) -> Arc<ComponentInstance> {
+        Arc::new(ComponentInstance {
+            moniker: moniker.into(),
+            url: url.into(),
+            startup_handles: Mutex::new(startup_handles.into_iter().collect()),
+            singletons: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn moniker(&self) -> &str {
+        &self.moniker
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Removes a startup handle; `None` if absent or already taken.
+    pub fn take_startup_handle(&self, info: HandleInfo) -> Option<NullableHandle> {
+        lock(&self.startup_handles).remove(&info)
+    }
+
+    /// The instance's single value of type `T`, created with `T::default()` on first use and
+    /// dropped with the instance.
+    pub fn singleton<T: Default + Send + Sync + 'static>(&self) -> Arc<T> {
+        let value = Arc::clone(
+            lock(&self.singletons)
+                .entry(TypeId::of::<T>())
+                .or_insert_with(|| Arc::new(T::default())),
+        );
+        value.downcast::<T>().expect("singletons are keyed by their type id")
+    }
+
+    /// Makes the calling thread (and every thread it spawns from now on) belong to this
+    /// instance until the returned guard drops, which restores the previous membership.
+    pub fn enter(self: &Arc<Self>) -> EnteredInstance {
+        let previous = CURRENT.with(|current| current.replace(Some(Arc::clone(self))));
+        EnteredInstance { previous: Some(previous) }
+    }
+}
+
+impl std::fmt::Debug for ComponentInstance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ComponentInstance")
+            .field("moniker", &self.moniker)
+            .field("url", &self.url)
+            .finish()
+    }
+}
+
+thread_local! {
+    /// The instance the thread belongs to. Set by `enter` or inherited at thread creation;
+    /// only the owning thread touches it.
+    static CURRENT: RefCell<Option<Arc<ComponentInstance>>> = const { RefCell::new(None) };
+}
+
+/// The component instance the calling thread belongs to, if any.
+pub fn current_component() -> Option<Arc<ComponentInstance>> {
+    CURRENT.try_with(|current| current.borrow().clone()).ok().flatten()
+}
+
+/// Sets the calling thread's instance; used when a new thread starts.
+pub(super) fn adopt(instance: Option<Arc<ComponentInstance>>) {
+    CURRENT.with(|current| *current.borrow_mut() = instance);
+}
+
+/// Restores the thread's previous instance when dropped.
+#[must_use = "the thread leaves the instance when this guard drops"]
+pub struct EnteredInstance {
+    previous: Option<Option<Arc<ComponentInstance>>>,
+}
+
+impl Drop for EnteredInstance {
+    fn drop(&mut self) {
+        if let Some(previous) = self.previous.take() {
+            let _ = CURRENT.try_with(|current| *current.borrow_mut() = previous);
+        }
+    }
+}
