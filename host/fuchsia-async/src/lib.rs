@@ -16,4 +16,6 @@ pub use runtime::executor::{
 };
 pub use runtime::scope::{Join, Scope, ScopeHandle};
 pub use runtime::task::{JoinHandle, Task, unblock, yield_now};
-pub use runtime::time::{DurationExt, MonotonicDuration, MonotonicInstant, Timer, WakeupTime};
+pub use runtime::time::{
+    DurationExt, MonotonicDuration, MonotonicInstant, OnTimeout, TimeoutExt, Timer, WakeupTime,
+};

@@ -54,6 +54,29 @@ fn run_until_stalled_runs_spawned_tasks_until_they_block() {
 }
 
 #[test]
+fn run_until_stalled_runs_send_tasks_until_they_block() {
+    let mut executor = fasync::TestExecutor::new();
+    let (ping_sender, mut ping) = futures::channel::mpsc::unbounded::<u32>();
+    let (pong_sender, mut pong) = futures::channel::mpsc::unbounded::<u32>();
+    let _echo = fasync::Task::spawn(async move {
+        use futures::StreamExt;
+        while let Some(value) = ping.next().await {
+            pong_sender.unbounded_send(value + 1).unwrap();
+        }
+    });
+    let mut main = pin!(async move {
+        use futures::StreamExt;
+        let mut total = 0;
+        for i in 0..20 {
+            ping_sender.unbounded_send(i).unwrap();
+            total += pong.next().await.unwrap();
+        }
+        total
+    });
+    assert_eq!(executor.run_until_stalled(&mut main), Poll::Ready((1..=20).sum()));
+}
+
+#[test]
 fn run_until_stalled_delivers_expired_timers() {
     let mut executor = fasync::TestExecutor::new();
     let mut timer = fasync::Timer::new(std::time::Duration::ZERO);

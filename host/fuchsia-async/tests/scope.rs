@@ -150,3 +150,83 @@ fn scope_join_on_a_send_executor() {
         assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 16);
     });
 }
+
+#[test]
+fn scope_new_is_a_child_of_the_current_scope() {
+    fasync::LocalExecutor::new().run_singlethreaded(async {
+        let parent = fasync::Scope::new_with_name("parent");
+        let (sender, receiver) = oneshot::channel::<()>();
+        // The child is created inside a task of `parent`, and outlives that task.
+        let child_handle = parent
+            .compute_local(async move {
+                let child = fasync::Scope::new_with_name("child");
+                let handle = child.to_handle();
+                child.spawn_local(async move {
+                    futures::future::pending::<()>().await;
+                    let _ = sender.send(());
+                });
+                child.detach();
+                handle
+            })
+            .await;
+        assert_eq!(child_handle.name(), "child");
+        // Cancelling the parent aborts the child's task.
+        parent.cancel().await;
+        assert_eq!(receiver.await, Err(oneshot::Canceled));
+    });
+}
+
+#[test]
+fn parent_join_waits_for_child_tasks() {
+    fasync::LocalExecutor::new().run_singlethreaded(async {
+        let parent = fasync::Scope::new();
+        let child = parent.new_child_with_name("child");
+        let (go_sender, go) = oneshot::channel::<()>();
+        let (done_sender, done) = oneshot::channel::<u8>();
+        child.spawn_local(async move {
+            go.await.unwrap();
+            done_sender.send(1).unwrap();
+        });
+        child.detach();
+        fasync::Task::local(async move { go_sender.send(()).unwrap() }).detach();
+        parent.join().await;
+        // The child's task had finished when the parent's join resolved.
+        assert_eq!(done.await, Ok(1));
+    });
+}
+
+#[test]
+fn dropping_a_parent_aborts_its_children() {
+    fasync::LocalExecutor::new().run_singlethreaded(async {
+        let parent = fasync::Scope::new();
+        let child = parent.new_child();
+        let (sender, receiver) = oneshot::channel::<()>();
+        child.spawn(async move {
+            futures::future::pending::<()>().await;
+            let _ = sender.send(());
+        });
+        drop(parent);
+        assert_eq!(receiver.await, Err(oneshot::Canceled));
+        // The child is closed too: new tasks are refused (dropped unrun).
+        let (late_sender, late) = oneshot::channel::<()>();
+        let _refused = child.spawn(async move {
+            let _ = late_sender.send(());
+        });
+        assert_eq!(late.await, Err(oneshot::Canceled));
+    });
+}
+
+#[test]
+fn a_child_of_an_aborted_scope_refuses_tasks() {
+    fasync::LocalExecutor::new().run_singlethreaded(async {
+        let parent = fasync::Scope::new();
+        let handle = parent.to_handle();
+        parent.cancel().await;
+        let child = handle.new_child();
+        let (sender, receiver) = oneshot::channel::<()>();
+        let _refused = child.spawn_local(async move {
+            let _ = sender.send(());
+        });
+        assert_eq!(receiver.await, Err(oneshot::Canceled));
+    });
+}

@@ -108,3 +108,20 @@ fn monotonic_instant_converts_and_does_arithmetic() {
     assert!(second.after_now() >= before + second);
     assert!(std::time::Duration::from_secs(1).after_now() >= before + second);
 }
+
+#[test]
+fn on_timeout_yields_the_future_output_when_it_comes_first() {
+    use fasync::TimeoutExt;
+    let output = fasync::LocalExecutor::new()
+        .run_singlethreaded(async { 1u8 }.on_timeout(fasync::MonotonicInstant::INFINITE, || 2u8));
+    assert_eq!(output, 1);
+}
+
+#[test]
+fn on_timeout_calls_the_fallback_when_the_deadline_comes_first() {
+    use fasync::TimeoutExt;
+    let output = fasync::LocalExecutor::new().run_singlethreaded(
+        futures::future::pending::<u8>().on_timeout(zx::MonotonicDuration::from_millis(1), || 2u8),
+    );
+    assert_eq!(output, 2);
+}

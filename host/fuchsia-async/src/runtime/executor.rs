@@ -44,7 +44,7 @@ impl LocalExecutor {
             runtime: Some(runtime.handle().clone()),
             local_set: Some(Rc::new(LocalSet::new())),
             activity: Arc::default(),
-            global_scope: ScopeHandle::new("global".to_owned()),
+            global_scope: ScopeHandle::new_root("global".to_owned()),
         });
         let guard = context::install(context.clone());
         Self { guard, context, runtime }
@@ -184,7 +184,7 @@ impl SendExecutor {
     fn new(num_threads: u8) -> Self {
         let num_threads = num_threads.max(1);
         let activity = Arc::<ActivityTracker>::default();
-        let global_scope = ScopeHandle::new("global".to_owned());
+        let global_scope = ScopeHandle::new_root("global".to_owned());
         let start_activity = activity.clone();
         let start_scope = global_scope.clone();
         let runtime = tokio::runtime::Builder::new_multi_thread()

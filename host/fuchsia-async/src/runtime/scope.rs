@@ -1,9 +1,11 @@
 //! Scopes: structured concurrency. A scope owns tasks; joining it waits for all of them,
 //! cancelling or dropping it aborts all of them.
 //!
-//! Host narrowing: scopes are flat. `Scope::new()` makes an independent scope (in-tree it
-//! is a child of the current scope, cancelled with it), and there are no cooperative
-//! cancellation guards: `cancel` aborts like `abort`.
+//! Scopes nest: `Scope::new()` makes a child of the current scope. Aborting a scope aborts
+//! its children; joining a scope waits for its children's tasks too.
+//!
+//! Host narrowing: there are no cooperative cancellation guards (`ScopeActiveGuard`), so
+//! `cancel` aborts like `abort`.
 
 use super::task::{self, JoinHandle, Task};
 use pin_project_lite::pin_project;
@@ -14,7 +16,7 @@ use std::future::{Future, IntoFuture};
 use std::mem::ManuallyDrop;
 use std::ops::Deref;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::task::{Context, Poll, Waker};
 
 /// A scope for async tasks. Dropping it aborts its tasks.
@@ -31,14 +33,22 @@ impl Default for Scope {
 }
 
 impl Scope {
-    /// Creates a new, open scope.
+    /// Creates a child of the current scope (see [`Scope::current`]).
+    ///
+    /// # Panics
+    ///
+    /// If the thread runs no executor.
     pub fn new() -> Scope {
-        Scope { inner: ScopeHandle::new(String::new()) }
+        Self::current().new_child()
     }
 
-    /// Creates a new, open scope with a name.
+    /// Creates a named child of the current scope (see [`Scope::current`]).
+    ///
+    /// # Panics
+    ///
+    /// If the thread runs no executor.
     pub fn new_with_name(name: impl Into<String>) -> Scope {
-        Scope { inner: ScopeHandle::new(name.into()) }
+        Self::current().new_child_with_name(name)
     }
 
     /// The scope of the task being polled on this thread, or the executor's global scope.
@@ -140,15 +150,15 @@ impl Future for Join {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let mut state = self.scope.inner.lock();
-        if state.tasks.is_empty() {
-            Poll::Ready(())
-        } else {
+        let scope = &self.scope.inner;
+        // Register first: a task finishing after the check below then wakes this join.
+        {
+            let mut state = scope.lock();
             if !state.join_wakers.iter().any(|waker| waker.will_wake(cx.waker())) {
                 state.join_wakers.push(cx.waker().clone());
             }
-            Poll::Pending
         }
+        if scope.has_tasks() { Poll::Pending } else { Poll::Ready(()) }
     }
 }
 
@@ -161,6 +171,8 @@ pub struct ScopeHandle {
 
 struct ScopeInner {
     name: String,
+    /// The scope this one was created in; `None` for an executor's global scope.
+    parent: Option<ScopeHandle>,
     /// Touched from any thread that spawns on the scope, runs one of its tasks, joins or
     /// aborts it. Never held across an await, a spawn or a waker call.
     state: Mutex<ScopeState>,
@@ -174,8 +186,11 @@ struct ScopeState {
     /// Live tasks by id; `None` between registration and the spawn returning.
     tasks: HashMap<u64, Option<tokio::task::AbortHandle>>,
     next_id: u64,
-    /// Wakers of `Join` futures, woken when `tasks` becomes empty.
+    /// Wakers of `Join` futures of this scope or an ancestor, woken when a task of this
+    /// scope or a descendant ends.
     join_wakers: Vec<Waker>,
+    /// Child scopes; a child lives while its `Scope`, a handle or a task holds it.
+    children: Vec<Weak<ScopeInner>>,
 }
 
 thread_local! {
@@ -184,19 +199,47 @@ thread_local! {
 }
 
 impl ScopeHandle {
-    pub(crate) fn new(name: String) -> Self {
+    /// A new root scope (an executor's global scope).
+    pub(crate) fn new_root(name: String) -> Self {
+        Self::with_parent(name, None, false)
+    }
+
+    fn with_parent(name: String, parent: Option<ScopeHandle>, aborted: bool) -> Self {
         ScopeHandle {
             inner: Arc::new(ScopeInner {
                 name,
+                parent,
                 state: Mutex::new(ScopeState {
-                    open: true,
-                    aborted: false,
+                    open: !aborted,
+                    aborted,
                     tasks: HashMap::new(),
                     next_id: 0,
                     join_wakers: Vec::new(),
+                    children: Vec::new(),
                 }),
             }),
         }
+    }
+
+    /// Creates a child scope: it is aborted with this scope, and joining this scope waits
+    /// for its tasks. A child of an aborted scope starts aborted.
+    pub fn new_child(&self) -> Scope {
+        self.new_child_with_name(String::new())
+    }
+
+    /// Creates a named child scope.
+    pub fn new_child_with_name(&self, name: impl Into<String>) -> Scope {
+        let mut state = self.lock();
+        let child = ScopeHandle::with_parent(name.into(), Some(self.clone()), state.aborted);
+        state.children.retain(|child| child.strong_count() > 0);
+        state.children.push(Arc::downgrade(&child.inner));
+        Scope { inner: child }
+    }
+
+    /// The live child scopes.
+    fn children(&self) -> Vec<ScopeHandle> {
+        let state = self.lock();
+        state.children.iter().filter_map(Weak::upgrade).map(|inner| ScopeHandle { inner }).collect()
     }
 
     fn lock(&self) -> MutexGuard<'_, ScopeState> {
@@ -270,25 +313,37 @@ impl ScopeHandle {
         Task::from(handle)
     }
 
-    /// Aborts every task and closes the scope.
+    /// Aborts every task of this scope and its descendants, and closes them.
     fn abort_all(&self) {
-        let mut state = self.lock();
-        state.open = false;
-        state.aborted = true;
-        for abort in state.tasks.values().flatten() {
-            abort.abort();
+        {
+            let mut state = self.lock();
+            state.open = false;
+            state.aborted = true;
+            for abort in state.tasks.values().flatten() {
+                abort.abort();
+            }
+        }
+        for child in self.children() {
+            child.abort_all();
         }
     }
 
-    /// Forgets a finished task; wakes joiners if it was the last one.
+    /// Whether this scope or a descendant still has a task.
+    fn has_tasks(&self) -> bool {
+        !self.lock().tasks.is_empty() || self.children().iter().any(ScopeHandle::has_tasks)
+    }
+
+    /// Forgets a finished task; wakes the joiners of this scope and its ancestors, which
+    /// re-check whether anything is left.
     fn remove(&self, id: u64) {
-        let wakers = {
-            let mut state = self.lock();
-            state.tasks.remove(&id);
-            if state.tasks.is_empty() { std::mem::take(&mut state.join_wakers) } else { Vec::new() }
-        };
-        for waker in wakers {
-            waker.wake();
+        self.lock().tasks.remove(&id);
+        let mut scope = Some(self);
+        while let Some(current) = scope {
+            let wakers = std::mem::take(&mut current.lock().join_wakers);
+            for waker in wakers {
+                waker.wake();
+            }
+            scope = current.inner.parent.as_ref();
         }
     }
 }

@@ -223,3 +223,47 @@ impl futures::future::FusedFuture for Timer {
         self.fired
     }
 }
+
+/// Adds a deadline to any future.
+pub trait TimeoutExt: Future + Sized {
+    /// Resolves to the future's output, or to `on_timeout()` if `time` comes first.
+    fn on_timeout<WT, OT>(self, time: WT, on_timeout: OT) -> OnTimeout<Self, OT>
+    where
+        WT: WakeupTime,
+        OT: FnOnce() -> Self::Output,
+    {
+        OnTimeout { timer: time.into_timer(), future: self, on_timeout: Some(on_timeout) }
+    }
+}
+
+impl<F: Future + Sized> TimeoutExt for F {}
+
+pin_project_lite::pin_project! {
+    /// A future with a deadline; see [`TimeoutExt::on_timeout`].
+    #[derive(Debug)]
+    #[must_use = "futures do nothing unless polled"]
+    pub struct OnTimeout<F, OT> {
+        timer: Timer,
+        #[pin]
+        future: F,
+        on_timeout: Option<OT>,
+    }
+}
+
+impl<F: Future, OT: FnOnce() -> F::Output> Future for OnTimeout<F, OT> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        if let Poll::Ready(output) = this.future.poll(cx) {
+            return Poll::Ready(output);
+        }
+        match Pin::new(this.timer).poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(()) => {
+                let on_timeout = this.on_timeout.take().expect("OnTimeout polled after completion");
+                Poll::Ready(on_timeout())
+            }
+        }
+    }
+}
