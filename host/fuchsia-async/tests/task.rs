@@ -171,3 +171,17 @@ fn unblock_panic_is_raised_where_awaited() {
     fasync::LocalExecutor::new()
         .run_singlethreaded(fasync::unblock(|| -> u8 { panic!("boom in unblock") }));
 }
+
+#[test]
+fn handles_are_send_and_sync_where_in_tree_ones_are() {
+    fn send_sync<T: Send + Sync>() {}
+    fn send<T: Send>() {}
+    send::<fasync::Task<u8>>();
+    send::<fasync::JoinHandle<u8>>();
+    send_sync::<fasync::Scope>();
+    send_sync::<fasync::ScopeHandle>();
+    send::<fasync::Join>();
+    send_sync::<fasync::Channel>();
+    send::<fasync::OnSignals<'static, zx::Event>>();
+    send::<fasync::Timer>();
+}

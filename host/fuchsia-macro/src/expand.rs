@@ -148,3 +148,211 @@ pub(crate) fn expand(
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Kind, expand};
+    use quote::quote;
+
+    /// The compile error message of an expansion that must fail.
+    fn error(kind: Kind, args: proc_macro2::TokenStream, item: proc_macro2::TokenStream) -> String {
+        match expand(kind, args, item) {
+            Ok(tokens) => panic!("expected an error, got {tokens}"),
+            Err(error) => error.to_string(),
+        }
+    }
+
+    #[test]
+    fn thread_role_on_a_test_is_rejected() {
+        let message = error(
+            Kind::Test,
+            quote!(thread_role = "r"),
+            quote!(
+                async fn t() {}
+            ),
+        );
+        assert_eq!(message, "thread_role cannot be applied to tests");
+    }
+
+    #[test]
+    fn allow_stalls_on_main_is_rejected() {
+        let message = error(
+            Kind::Main,
+            quote!(allow_stalls = false),
+            quote!(
+                async fn m() {}
+            ),
+        );
+        assert_eq!(message, "allow_stalls only applies to tests");
+    }
+
+    #[test]
+    fn allow_stalls_on_a_sync_test_is_rejected() {
+        let message = error(
+            Kind::Test,
+            quote!(allow_stalls = false),
+            quote!(
+                fn t() {}
+            ),
+        );
+        assert_eq!(message, "allow_stalls only applies to async tests");
+    }
+
+    #[test]
+    fn threads_on_a_sync_function_is_rejected() {
+        assert_eq!(
+            error(
+                Kind::Main,
+                quote!(threads = 2),
+                quote!(
+                    fn m() {}
+                )
+            ),
+            "must be async to use >1 thread"
+        );
+        assert_eq!(
+            error(
+                Kind::Test,
+                quote!(threads = 2),
+                quote!(
+                    fn t() {}
+                )
+            ),
+            "must be async to use >1 thread"
+        );
+    }
+
+    #[test]
+    fn allow_stalls_false_with_threads_is_rejected() {
+        let message = error(
+            Kind::Test,
+            quote!(threads = 2, allow_stalls = false),
+            quote!(
+                async fn t() {}
+            ),
+        );
+        assert_eq!(message, "allow_stalls=false tests must be single threaded");
+    }
+
+    #[test]
+    fn an_unknown_argument_is_rejected() {
+        let message = error(
+            Kind::Main,
+            quote!(colour = "red"),
+            quote!(
+                fn m() {}
+            ),
+        );
+        assert_eq!(message, "unrecognized argument");
+    }
+
+    #[test]
+    fn an_argument_without_a_key_is_rejected() {
+        let message = error(
+            Kind::Main,
+            quote!(a::b = 1),
+            quote!(
+                fn m() {}
+            ),
+        );
+        assert_eq!(message, "arguments must have a key");
+    }
+
+    #[test]
+    fn an_invalid_severity_is_rejected() {
+        let message = error(
+            Kind::Main,
+            quote!(logging_minimum_severity = "loud"),
+            quote!(
+                fn m() {}
+            ),
+        );
+        assert_eq!(message, "invalid severity: loud");
+    }
+
+    #[test]
+    fn malformed_argument_values_are_rejected() {
+        // A flag must be a bool literal, tags a bracketed list of strings.
+        assert!(
+            !error(
+                Kind::Main,
+                quote!(logging = 3),
+                quote!(
+                    fn m() {}
+                )
+            )
+            .is_empty()
+        );
+        assert!(
+            !error(
+                Kind::Main,
+                quote!(logging_tags = "a"),
+                quote!(
+                    fn m() {}
+                )
+            )
+            .is_empty()
+        );
+        assert!(
+            !error(
+                Kind::Main,
+                quote!(logging_tags = [1]),
+                quote!(
+                    fn m() {}
+                )
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn too_many_arguments_are_rejected() {
+        let message = error(
+            Kind::Test,
+            quote!(),
+            quote!(
+                fn t(a: usize, b: usize) {}
+            ),
+        );
+        assert_eq!(message, "Too many (2) arguments to function");
+    }
+
+    #[test]
+    fn main_with_an_argument_is_rejected_on_the_host() {
+        let message = error(
+            Kind::Main,
+            quote!(),
+            quote!(
+                fn m(args: Args) {}
+            ),
+        );
+        assert_eq!(message, "argument parsing is not supported by the host build");
+    }
+
+    #[test]
+    fn a_non_function_item_is_rejected() {
+        assert!(
+            !error(
+                Kind::Main,
+                quote!(),
+                quote!(
+                    struct S;
+                )
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn case_of_the_severity_name_does_not_matter() {
+        let tokens = expand(
+            Kind::Main,
+            quote!(logging_minimum_severity = "WARN"),
+            quote!(
+                fn m() {}
+            ),
+        )
+        .unwrap();
+        assert!(tokens.to_string().contains("Warn"));
+    }
+}

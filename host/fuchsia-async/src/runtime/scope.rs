@@ -13,7 +13,6 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
 use std::future::{Future, IntoFuture};
-use std::mem::ManuallyDrop;
 use std::ops::Deref;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
@@ -24,6 +23,8 @@ use std::task::{Context, Poll, Waker};
 #[derive(Debug)]
 pub struct Scope {
     inner: ScopeHandle,
+    /// Set by `detach`: dropping the scope then leaves its tasks running.
+    detached: bool,
 }
 
 impl Default for Scope {
@@ -109,17 +110,16 @@ impl Scope {
     }
 
     /// Lets the scope's tasks run on in the background.
-    pub fn detach(self) {
-        let this = ManuallyDrop::new(self);
-        // SAFETY: `this` is never used again and its destructor never runs, so the field
-        // is moved out exactly once.
-        drop(unsafe { std::ptr::read(&this.inner) });
+    pub fn detach(mut self) {
+        self.detached = true;
     }
 }
 
 impl Drop for Scope {
     fn drop(&mut self) {
-        self.inner.abort_all();
+        if !self.detached {
+            self.inner.abort_all();
+        }
     }
 }
 
@@ -233,7 +233,7 @@ impl ScopeHandle {
         let child = ScopeHandle::with_parent(name.into(), Some(self.clone()), state.aborted);
         state.children.retain(|child| child.strong_count() > 0);
         state.children.push(Arc::downgrade(&child.inner));
-        Scope { inner: child }
+        Scope { inner: child, detached: false }
     }
 
     /// The live child scopes.

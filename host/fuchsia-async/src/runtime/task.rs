@@ -3,7 +3,6 @@
 use super::activity::Tracked;
 use super::context;
 use std::future::{Future, poll_fn};
-use std::mem::ManuallyDrop;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -86,11 +85,9 @@ pub struct Task<T>(JoinHandle<T>);
 
 impl<T> Task<T> {
     /// Returns a `JoinHandle`, which detaches the task when dropped.
-    pub fn detach_on_drop(self) -> JoinHandle<T> {
-        let this = ManuallyDrop::new(self);
-        // SAFETY: `this` is never used again and its destructor never runs, so the field
-        // is moved out exactly once.
-        unsafe { std::ptr::read(&this.0) }
+    pub fn detach_on_drop(mut self) -> JoinHandle<T> {
+        // Leaves `self` without a task, so its destructor aborts nothing.
+        JoinHandle { task: self.0.task.take() }
     }
 
     /// Aborts the task and returns a future that resolves once it is gone: to
