@@ -315,13 +315,15 @@ impl ScopeHandle {
 
     /// Aborts every task of this scope and its descendants, and closes them.
     fn abort_all(&self) {
-        {
+        let tasks: Vec<_> = {
             let mut state = self.lock();
             state.open = false;
             state.aborted = true;
-            for abort in state.tasks.values().flatten() {
-                abort.abort();
-            }
+            state.tasks.values().flatten().cloned().collect()
+        };
+        // Outside the lock: aborting may drop a task's future, which takes the lock.
+        for task in tasks {
+            task.abort();
         }
         for child in self.children() {
             child.abort_all();
