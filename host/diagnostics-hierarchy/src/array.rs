@@ -131,10 +131,7 @@ impl<T: Copy> ArrayContent<T> {
                     indexes: None,
                 }))
             }
-            format => Err(HistogramError {
-                format,
-                slots: values.len(),
-            }),
+            format => Err(HistogramError { format, slots: values.len() }),
         }
     }
 
@@ -186,37 +183,22 @@ mod tests {
     fn exponential_histogram_from_slots() {
         let c = ArrayContent::new(vec![1u64, 2, 3, 0, 0, 5], ArrayFormat::ExponentialHistogram)
             .unwrap();
-        let ArrayContent::ExponentialHistogram(h) = c else {
-            panic!("wrong variant")
-        };
-        assert_eq!(
-            (h.floor, h.initial_step, h.step_multiplier, h.size),
-            (1, 2, 3, 3)
-        );
+        let ArrayContent::ExponentialHistogram(h) = c else { panic!("wrong variant") };
+        assert_eq!((h.floor, h.initial_step, h.step_multiplier, h.size), (1, 2, 3, 3));
     }
 
     #[test]
     fn too_few_slots_is_an_error() {
         assert_eq!(
             ArrayContent::new(vec![1.0f64, 2.0, 3.0], ArrayFormat::LinearHistogram),
-            Err(HistogramError {
-                format: ArrayFormat::LinearHistogram,
-                slots: 3
-            })
+            Err(HistogramError { format: ArrayFormat::LinearHistogram, slots: 3 })
         );
         assert!(ArrayContent::new(vec![1u64; 4], ArrayFormat::ExponentialHistogram).is_err());
+        assert!(ArrayContent::<u64>::new(vec![], ArrayFormat::Default).unwrap().is_empty());
         assert!(
-            ArrayContent::<u64>::new(vec![], ArrayFormat::Default)
-                .unwrap()
+            !HistogramError { format: ArrayFormat::LinearHistogram, slots: 1 }
+                .to_string()
                 .is_empty()
-        );
-        assert!(
-            !HistogramError {
-                format: ArrayFormat::LinearHistogram,
-                slots: 1
-            }
-            .to_string()
-            .is_empty()
         );
     }
 }

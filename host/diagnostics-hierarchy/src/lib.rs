@@ -9,7 +9,20 @@ pub use array::{
     LinearHistogram, LinearHistogramParams,
 };
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
+
+/// Anything a hierarchy can be obtained from (a hierarchy itself, an Inspector, ...).
+pub trait DiagnosticsHierarchyGetter<K: Clone> {
+    /// The hierarchy, borrowed or freshly read.
+    fn get_diagnostics_hierarchy(&self) -> Cow<'_, DiagnosticsHierarchy<K>>;
+}
+
+impl<K: Clone> DiagnosticsHierarchyGetter<K> for DiagnosticsHierarchy<K> {
+    fn get_diagnostics_hierarchy(&self) -> Cow<'_, DiagnosticsHierarchy<K>> {
+        Cow::Borrowed(self)
+    }
+}
 
 /// A tree of named nodes, each with properties and children.
 #[derive(Clone, Debug, PartialEq)]
@@ -63,12 +76,7 @@ impl<Key: AsRef<str>> DiagnosticsHierarchy<Key> {
         properties: Vec<Property<Key>>,
         children: Vec<DiagnosticsHierarchy<Key>>,
     ) -> Self {
-        Self {
-            name: name.into(),
-            properties,
-            children,
-            missing: vec![],
-        }
+        Self { name: name.into(), properties, children, missing: vec![] }
     }
 
     /// An empty hierarchy named "root".
@@ -102,8 +110,7 @@ impl<Key: AsRef<str>> DiagnosticsHierarchy<Key> {
 
     /// The node reached by following `path` (child names, not including this node's name).
     pub fn get_child_by_path(&self, path: &[&str]) -> Option<&DiagnosticsHierarchy<Key>> {
-        path.iter()
-            .try_fold(self, |node, name| node.get_child(name))
+        path.iter().try_fold(self, |node, name| node.get_child(name))
     }
 
     /// The property at `path`: child names then the property name. `None` for an empty path.
@@ -117,8 +124,7 @@ impl<Key: AsRef<str>> DiagnosticsHierarchy<Key> {
         match self.children.iter().position(|c| c.name == name) {
             Some(i) => &mut self.children[i],
             None => {
-                self.children
-                    .push(DiagnosticsHierarchy::new(name, vec![], vec![]));
+                self.children.push(DiagnosticsHierarchy::new(name, vec![], vec![]));
                 let last = self.children.len() - 1;
                 &mut self.children[last]
             }
@@ -272,14 +278,8 @@ mod tests {
     #[test]
     fn lookups_by_path() {
         let t = tree();
-        assert_eq!(
-            t.get_property_by_path(&["z", "s"]).and_then(|p| p.string()),
-            Some("x")
-        );
-        assert_eq!(
-            t.get_property_by_path(&["b"]).and_then(|p| p.boolean()),
-            Some(&true)
-        );
+        assert_eq!(t.get_property_by_path(&["z", "s"]).and_then(|p| p.string()), Some("x"));
+        assert_eq!(t.get_property_by_path(&["b"]).and_then(|p| p.boolean()), Some(&true));
         assert!(t.get_property_by_path(&[]).is_none());
         assert!(t.get_property_by_path(&["nope", "s"]).is_none());
         assert!(t.get_child_by_path(&["z"]).is_some());
@@ -290,8 +290,7 @@ mod tests {
     #[test]
     fn get_or_add_child_reuses_existing() {
         let mut t = tree();
-        t.get_or_add_child_mut("a")
-            .add_property(Property::Int("n".into(), 1));
+        t.get_or_add_child_mut("a").add_property(Property::Int("n".into(), 1));
         t.get_or_add_child_mut("new");
         assert_eq!(t.children.len(), 3);
         assert_eq!(t.get_child("a").unwrap().properties.len(), 1);

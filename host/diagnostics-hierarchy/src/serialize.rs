@@ -88,12 +88,8 @@ fn condense<T: JsonNumber>(
     if indexes.is_some() {
         return None;
     }
-    let nonzero: Vec<(usize, T)> = counts
-        .iter()
-        .copied()
-        .enumerate()
-        .filter(|(_, c)| *c != T::default())
-        .collect();
+    let nonzero: Vec<(usize, T)> =
+        counts.iter().copied().enumerate().filter(|(_, c)| *c != T::default()).collect();
     (nonzero.len() <= counts.len() / 2).then(|| nonzero.into_iter().map(|(i, c)| (c, i)).unzip())
 }
 
