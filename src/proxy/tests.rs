@@ -1,0 +1,431 @@
+use super::{
+    BounceBuffers, ChannelProxy, ForwardError, Forwarded, MAX_BATCH, ProxyEnd, fasync,
+    forward_message, run_proxy_thread, start_proxy,
+};
+use crate::wake_sources::{WakeSource, WakeSources};
+use std::mem::MaybeUninit;
+use std::rc::Rc;
+use std::sync::Arc;
+use zx::Peered;
+
+fn run_proxy_for_test(proxy: ChannelProxy) -> fasync::Task<ProxyEnd> {
+    fasync::Task::local(start_proxy(proxy, Default::default(), Rc::new(BounceBuffers::new())))
+}
+
+/// The container's and the remote's ends of a proxied pair, the container's counter
+/// handle, and the proxy task.
+struct Harness {
+    container: zx::Channel,
+    remote: zx::Channel,
+    counter: zx::Counter,
+    task: fasync::Task<ProxyEnd>,
+}
+
+fn proxied_pair() -> Harness {
+    let (container, container_channel) = zx::Channel::create();
+    let (remote_channel, remote) = zx::Channel::create();
+    let message_counter = zx::Counter::create();
+    let counter = message_counter.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap();
+    let task = run_proxy_for_test(ChannelProxy {
+        container_channel,
+        remote_channel,
+        message_counter,
+        name: "test".to_string(),
+    });
+    Harness { container, remote, counter, task }
+}
+
+async fn read_message(channel: &zx::Channel) -> zx::MessageBuf {
+    fasync::OnSignals::new(channel, zx::Signals::CHANNEL_READABLE).await.unwrap();
+    let mut buf = zx::MessageBuf::new();
+    channel.read(&mut buf).unwrap();
+    buf
+}
+
+// The seed's four tests.
+
+#[fuchsia::test]
+async fn test_peer_closed_kernel() {
+    let (local_client, local_server) = zx::Channel::create();
+    let (remote_client, remote_server) = zx::Channel::create();
+    let message_counter = zx::Counter::create();
+
+    let channel_proxy = ChannelProxy {
+        container_channel: local_server,
+        remote_channel: remote_client,
+        message_counter,
+        name: "test".to_string(),
+    };
+    let _task = run_proxy_for_test(channel_proxy);
+
+    std::mem::drop(local_client);
+
+    fasync::OnSignals::new(remote_server, zx::Signals::CHANNEL_PEER_CLOSED).await.unwrap();
+}
+
+#[fuchsia::test]
+async fn test_peer_closed_remote() {
+    let (local_client, local_server) = zx::Channel::create();
+    let (remote_client, remote_server) = zx::Channel::create();
+    let message_counter = zx::Counter::create();
+
+    let channel_proxy = ChannelProxy {
+        container_channel: local_server,
+        remote_channel: remote_client,
+        message_counter,
+        name: "test".to_string(),
+    };
+    let _task = run_proxy_for_test(channel_proxy);
+
+    std::mem::drop(remote_server);
+
+    fasync::OnSignals::new(local_client, zx::Signals::CHANNEL_PEER_CLOSED).await.unwrap();
+}
+
+#[fuchsia::test]
+async fn test_counter_sequential() {
+    let (_local_client, local_server) = zx::Channel::create();
+    let (remote_client, remote_server) = zx::Channel::create();
+    let message_counter = zx::Counter::create();
+    let local_message_counter = message_counter
+        .duplicate_handle(zx::Rights::SAME_RIGHTS)
+        .expect("Failed to duplicate counter");
+
+    let channel_proxy = ChannelProxy {
+        container_channel: local_server,
+        remote_channel: remote_client,
+        message_counter,
+        name: "test".to_string(),
+    };
+    let _task = run_proxy_for_test(channel_proxy);
+
+    fasync::OnSignals::new(&local_message_counter, zx::Signals::COUNTER_NON_POSITIVE)
+        .await
+        .unwrap();
+    assert!(remote_server.write(&[0x0, 0x1, 0x2], &mut []).is_ok());
+    fasync::OnSignals::new(&local_message_counter, zx::Signals::COUNTER_POSITIVE).await.unwrap();
+
+    local_message_counter.add(-1).expect("Failed add");
+    fasync::OnSignals::new(&local_message_counter, zx::Signals::COUNTER_NON_POSITIVE)
+        .await
+        .unwrap();
+    assert!(remote_server.write(&[0x0, 0x1, 0x2], &mut []).is_ok());
+    fasync::OnSignals::new(&local_message_counter, zx::Signals::COUNTER_POSITIVE).await.unwrap();
+}
+
+#[fuchsia::test]
+async fn test_counter_multiple() {
+    let (_local_client, local_server) = zx::Channel::create();
+    let (remote_client, remote_server) = zx::Channel::create();
+    let message_counter = zx::Counter::create();
+    let local_message_counter = message_counter
+        .duplicate_handle(zx::Rights::SAME_RIGHTS)
+        .expect("Failed to duplicate counter");
+
+    let channel_proxy = ChannelProxy {
+        container_channel: local_server,
+        remote_channel: remote_client,
+        message_counter,
+        name: "test".to_string(),
+    };
+    let _task = run_proxy_for_test(channel_proxy);
+
+    assert!(remote_server.write(&[0x0, 0x1, 0x2], &mut []).is_ok());
+    assert!(remote_server.write(&[0x0, 0x1, 0x2], &mut []).is_ok());
+    assert!(remote_server.write(&[0x0, 0x1, 0x2], &mut []).is_ok());
+    fasync::OnSignals::new(&local_message_counter, zx::Signals::COUNTER_POSITIVE).await.unwrap();
+    // The seed asserted 3 here right after POSITIVE, which only holds if one wake-up forwards
+    // all three: wait for the third message instead of assuming it.
+    let (container, _) = (_local_client, ());
+    for _ in 0..3 {
+        read_message(&container).await;
+    }
+    assert_eq!(local_message_counter.read().expect("Failed to read counter"), 3);
+}
+
+// The seed's defects, each fixed and tested.
+
+#[fuchsia::test]
+async fn messages_queued_before_the_remote_closes_all_reach_the_container() {
+    let h = proxied_pair();
+    let event = zx::Event::create();
+    let event_koid = event.koid().unwrap();
+    h.remote.write(b"one", &mut []).unwrap();
+    h.remote.write(b"two", &mut [event.into_handle()]).unwrap();
+    h.remote.write(b"three", &mut []).unwrap();
+    drop(h.remote);
+
+    assert_eq!(h.task.await, ProxyEnd::RemoteClosed);
+    let mut buf = zx::MessageBuf::new();
+    h.container.read(&mut buf).unwrap();
+    assert_eq!(buf.bytes(), b"one");
+    h.container.read(&mut buf).unwrap();
+    assert_eq!(buf.bytes(), b"two");
+    assert_eq!(buf.take_handle(0).unwrap().koid().unwrap(), event_koid);
+    h.container.read(&mut buf).unwrap();
+    assert_eq!(buf.bytes(), b"three");
+    assert_eq!(h.container.read(&mut buf), Err(zx::Status::PEER_CLOSED));
+    assert_eq!(h.counter.read().unwrap(), 3);
+}
+
+#[fuchsia::test]
+async fn messages_queued_before_the_container_closes_all_reach_the_remote() {
+    let h = proxied_pair();
+    for i in 0..(MAX_BATCH * 3) as u32 {
+        h.container.write(&i.to_le_bytes(), &mut []).unwrap();
+    }
+    drop(h.container);
+
+    assert_eq!(h.task.await, ProxyEnd::ContainerClosed);
+    let mut buf = zx::MessageBuf::new();
+    for i in 0..(MAX_BATCH * 3) as u32 {
+        h.remote.read(&mut buf).unwrap();
+        assert_eq!(buf.bytes(), i.to_le_bytes());
+    }
+    assert_eq!(h.remote.read(&mut buf), Err(zx::Status::PEER_CLOSED));
+    assert_eq!(h.counter.read().unwrap(), 0, "outgoing messages are not counted");
+}
+
+#[fuchsia::test]
+async fn a_failed_write_into_the_container_undoes_the_increment() {
+    let (_container, container_channel) = zx::Channel::create();
+    let read_only = container_channel
+        .replace_handle(zx::Rights::READ | zx::Rights::WAIT | zx::Rights::TRANSFER)
+        .unwrap();
+    let (remote_channel, remote) = zx::Channel::create();
+    let message_counter = zx::Counter::create();
+    let counter = message_counter.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap();
+    let task = run_proxy_for_test(ChannelProxy {
+        container_channel: read_only,
+        remote_channel,
+        message_counter,
+        name: "read-only".to_string(),
+    });
+    remote.write(b"undeliverable", &mut []).unwrap();
+
+    assert_eq!(task.await, ProxyEnd::Failed(ForwardError::Write(zx::Status::ACCESS_DENIED)));
+    assert_eq!(counter.read().unwrap(), 0);
+}
+
+#[fuchsia::test]
+async fn a_counter_that_cannot_be_incremented_does_not_stop_forwarding() {
+    let (container, container_channel) = zx::Channel::create();
+    let (remote_channel, remote) = zx::Channel::create();
+    let counter = zx::Counter::create();
+    let read_only_counter = counter.duplicate_handle(zx::Rights::READ | zx::Rights::WAIT).unwrap();
+    let _task = run_proxy_for_test(ChannelProxy {
+        container_channel,
+        remote_channel,
+        message_counter: read_only_counter,
+        name: "uncountable".to_string(),
+    });
+    remote.write(b"still delivered", &mut []).unwrap();
+    assert_eq!(read_message(&container).await.bytes(), b"still delivered");
+    assert_eq!(counter.read().unwrap(), 0);
+}
+
+#[fuchsia::test]
+async fn an_invalid_counter_is_logged_not_a_panic() {
+    let (container, container_channel) = zx::Channel::create();
+    let (remote_channel, remote) = zx::Channel::create();
+    let wake_sources = Arc::new(WakeSources::default());
+    let task = fasync::Task::local(start_proxy(
+        ChannelProxy {
+            container_channel,
+            remote_channel,
+            message_counter: zx::Counter::from(zx::NullableHandle::invalid()),
+            name: "no-counter".to_string(),
+        },
+        Arc::clone(&wake_sources),
+        Rc::new(BounceBuffers::new()),
+    ));
+    remote.write(b"hello", &mut []).unwrap();
+    assert_eq!(read_message(&container).await.bytes(), b"hello");
+    drop(remote);
+    assert_eq!(task.await, ProxyEnd::RemoteClosed);
+}
+
+#[fuchsia::test]
+async fn the_counter_is_incremented_before_the_container_can_read() {
+    let h = proxied_pair();
+    for _ in 0..100 {
+        h.remote.write(b"m", &mut []).unwrap();
+    }
+    for _ in 0..100 {
+        read_message(&h.container).await;
+        assert!(h.counter.read().unwrap() >= 1, "a readable message is always counted");
+        h.counter.add(-1).unwrap();
+    }
+    assert_eq!(h.counter.read().unwrap(), 0);
+}
+
+#[fuchsia::test]
+async fn a_busy_proxy_does_not_starve_a_quiet_one() {
+    const BUSY_MESSAGES: usize = 20 * MAX_BATCH;
+    let busy = proxied_pair();
+    let quiet = proxied_pair();
+    for _ in 0..BUSY_MESSAGES {
+        busy.remote.write(b"busy", &mut []).unwrap();
+    }
+    quiet.remote.write(b"quiet", &mut []).unwrap();
+
+    // The observer is a task like the proxies, scheduled as fairly as they are.
+    let observer = fasync::Task::local(async move {
+        assert_eq!(read_message(&quiet.container).await.bytes(), b"quiet");
+        let mut delivered_so_far = 0;
+        let mut buf = zx::MessageBuf::new();
+        while busy.container.read(&mut buf).is_ok() {
+            delivered_so_far += 1;
+        }
+        delivered_so_far
+    });
+    let delivered_so_far = observer.await;
+    assert!(
+        delivered_so_far < BUSY_MESSAGES,
+        "the quiet message waited for all {BUSY_MESSAGES} busy ones"
+    );
+}
+
+#[fuchsia::test]
+async fn a_channel_sent_through_the_proxy_still_works_end_to_end() {
+    let h = proxied_pair();
+    let (near, far) = zx::Channel::create();
+    h.remote.write(b"take this", &mut [far.into_handle()]).unwrap();
+    let mut buf = read_message(&h.container).await;
+    let far = zx::Channel::from(buf.take_handle(0).unwrap());
+    far.write(b"through", &mut []).unwrap();
+    assert_eq!(read_message(&near).await.bytes(), b"through");
+    drop(far);
+    assert!(near.is_closed().unwrap());
+}
+
+#[fuchsia::test]
+async fn replies_from_the_container_reach_the_remote_uncounted() {
+    let h = proxied_pair();
+    h.container.write(b"reply", &mut []).unwrap();
+    assert_eq!(read_message(&h.remote).await.bytes(), b"reply");
+    assert_eq!(h.counter.read().unwrap(), 0);
+}
+
+#[fuchsia::test]
+async fn the_counter_wake_source_is_removed_when_the_proxy_ends() {
+    let (container, container_channel) = zx::Channel::create();
+    let (remote_channel, _remote) = zx::Channel::create();
+    let message_counter = zx::Counter::create();
+    let koid = message_counter.koid().unwrap();
+    let wake_sources = Arc::new(WakeSources::default());
+    wake_sources
+        .insert(
+            koid,
+            WakeSource {
+                name: "proxy".to_string(),
+                handle: message_counter.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap().into(),
+                signals: zx::Signals::COUNTER_POSITIVE,
+            },
+        )
+        .unwrap();
+    let task = fasync::Task::local(start_proxy(
+        ChannelProxy { container_channel, remote_channel, message_counter, name: "p".to_string() },
+        Arc::clone(&wake_sources),
+        Rc::new(BounceBuffers::new()),
+    ));
+    drop(container);
+    assert_eq!(task.await, ProxyEnd::ContainerClosed);
+    assert!(!wake_sources.contains(&koid));
+}
+
+#[test]
+fn the_proxy_thread_runs_proxies_and_exits_when_the_sender_is_dropped() {
+    let (sender, receiver) = async_channel::unbounded();
+    let thread = run_proxy_thread(receiver).unwrap();
+    let (container, container_channel) = zx::Channel::create();
+    let (remote_channel, remote) = zx::Channel::create();
+    sender
+        .try_send((
+            ChannelProxy {
+                container_channel,
+                remote_channel,
+                message_counter: zx::Counter::create(),
+                name: "threaded".to_string(),
+            },
+            Arc::new(WakeSources::default()),
+        ))
+        .unwrap();
+    drop(sender);
+    remote.write(b"across threads", &mut []).unwrap();
+    container.wait_one(zx::Signals::CHANNEL_READABLE, zx::MonotonicInstant::INFINITE).unwrap();
+    let mut buf = zx::MessageBuf::new();
+    container.read(&mut buf).unwrap();
+    assert_eq!(buf.bytes(), b"across threads");
+    drop(remote);
+    thread.join().expect("the proxy thread ends without panicking");
+}
+
+#[test]
+fn the_proxy_thread_exits_at_once_without_proxies() {
+    let (sender, receiver) = async_channel::unbounded::<(ChannelProxy, Arc<WakeSources>)>();
+    let thread = run_proxy_thread(receiver).unwrap();
+    drop(sender);
+    thread.join().expect("the proxy thread ends without panicking");
+}
+
+// forward_message's outcomes and error paths.
+
+fn buffers() -> (Vec<MaybeUninit<u8>>, Vec<MaybeUninit<zx::NullableHandle>>) {
+    (vec![MaybeUninit::uninit(); 65536], (0..64).map(|_| MaybeUninit::uninit()).collect())
+}
+
+#[test]
+fn forward_message_reports_an_empty_or_closed_source() {
+    let (from, from_peer) = zx::Channel::create();
+    let (to, _to_peer) = zx::Channel::create();
+    let (mut bytes, mut handles) = buffers();
+    let forwarded = forward_message(&from, &to, None, &mut bytes, &mut handles, "t");
+    assert_eq!(forwarded, Ok(Forwarded::SourceEmpty));
+    drop(from_peer);
+    let forwarded = forward_message(&from, &to, None, &mut bytes, &mut handles, "t");
+    assert_eq!(forwarded, Ok(Forwarded::SourceClosed));
+}
+
+#[test]
+fn forward_message_undoes_the_count_when_the_destination_is_closed() {
+    let (from, from_peer) = zx::Channel::create();
+    let (to, to_peer) = zx::Channel::create();
+    let counter = zx::Counter::create();
+    let (mut bytes, mut handles) = buffers();
+    from_peer.write(b"m", &mut []).unwrap();
+    drop(to_peer);
+    let forwarded = forward_message(&from, &to, Some(&counter), &mut bytes, &mut handles, "t");
+    assert_eq!(forwarded, Ok(Forwarded::DestinationClosed));
+    assert_eq!(counter.read().unwrap(), 0);
+}
+
+#[test]
+fn forward_message_reports_read_and_write_errors() {
+    let (from, from_peer) = zx::Channel::create();
+    let (to, _to_peer) = zx::Channel::create();
+    let (mut bytes, mut handles) = buffers();
+    let write_only = from.replace_handle(zx::Rights::WRITE).unwrap();
+    let forwarded = forward_message(&write_only, &to, None, &mut bytes, &mut handles, "t");
+    assert_eq!(forwarded, Err(ForwardError::Read(zx::Status::ACCESS_DENIED)));
+
+    let (from, from_peer2) = zx::Channel::create();
+    from_peer2.write(b"m", &mut []).unwrap();
+    let read_only = to.replace_handle(zx::Rights::READ).unwrap();
+    let forwarded = forward_message(&from, &read_only, None, &mut bytes, &mut handles, "t");
+    assert_eq!(forwarded, Err(ForwardError::Write(zx::Status::ACCESS_DENIED)));
+    drop(from_peer);
+}
+
+#[test]
+fn forward_message_delivers_bytes_and_handles() {
+    let (from, from_peer) = zx::Channel::create();
+    let (to, to_peer) = zx::Channel::create();
+    let (mut bytes, mut handles) = buffers();
+    from_peer.write(&[1, 2, 3], &mut [zx::Event::create().into_handle()]).unwrap();
+    let forwarded = forward_message(&from, &to, None, &mut bytes, &mut handles, "t");
+    assert_eq!(forwarded, Ok(Forwarded::Message { bytes: 3, handles: 1 }));
+    let mut buf = zx::MessageBuf::new();
+    to_peer.read(&mut buf).unwrap();
+    assert_eq!((buf.bytes(), buf.n_handles()), (&[1u8, 2, 3][..], 1));
+}
