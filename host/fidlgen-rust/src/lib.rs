@@ -1,0 +1,183 @@
+//! Host FIDL Rust back end.
+//!
+//! Generates, from the host front end's IR ([`fidlc`]), one Rust source file
+//! with the in-tree generated API shape for crate `fidl_<library>` on top of
+//! the host `fidl` runtime (see host/fidl/CODEGEN.md). Meant to run from a
+//! build script:
+//!
+//! ```no_run
+//! // build.rs
+//! fidlgen_rust::Build::new()
+//!     .library_files(&["fidl/foo.fidl"])
+//!     .generate_to(std::env::var("OUT_DIR").unwrap())
+//!     .unwrap_or_else(|e| panic!("{e}"));
+//! // lib.rs: include!(concat!(env!("OUT_DIR"), "/fidl_foo.rs"));
+//! ```
+
+mod decls;
+mod names;
+mod protocols;
+mod reflect;
+mod types;
+
+use std::collections::HashSet;
+use std::fmt;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use fidlc::Compilation;
+use fidlc::ir::{Decl, QualifiedName, Type};
+
+pub use names::crate_name;
+
+/// Why generation failed.
+#[derive(Debug)]
+pub enum BuildError {
+    /// The FIDL sources do not compile (errors as `file:line:col: error: ...`).
+    Compile(fidlc::Errors),
+    /// A source file could not be read or the output could not be written.
+    Io { path: PathBuf, error: std::io::Error },
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::Compile(e) => write!(f, "{e}"),
+            BuildError::Io { path, error } => write!(f, "{}: {error}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// Options for one generation run.
+#[derive(Clone, Debug, Default)]
+pub struct Build {
+    library_files: Vec<PathBuf>,
+    dependency_files: Vec<PathBuf>,
+    reflection: Option<String>,
+    emit_cargo_directives: bool,
+}
+
+impl Build {
+    pub fn new() -> Self {
+        Build { emit_cargo_directives: true, ..Default::default() }
+    }
+
+    /// Files of the library to generate bindings for.
+    pub fn library_files<P: AsRef<Path>>(mut self, files: &[P]) -> Self {
+        self.library_files.extend(files.iter().map(|p| p.as_ref().to_path_buf()));
+        self
+    }
+
+    /// Files of libraries the target library `using`s (their bindings are
+    /// expected in crates `fidl_<dependency>`). `zx` is built in.
+    pub fn dependency_files<P: AsRef<Path>>(mut self, files: &[P]) -> Self {
+        self.dependency_files.extend(files.iter().map(|p| p.as_ref().to_path_buf()));
+        self
+    }
+
+    /// Test-only: also emit, for every struct, table, union, enum and bits,
+    /// an implementation of the reflection trait at `module_path` (e.g.
+    /// `crate::reflect`), used by conformance runners to convert between
+    /// dynamic values and the generated types. See `reflect.rs` for the
+    /// items that module must provide.
+    pub fn reflection(mut self, module_path: &str) -> Self {
+        self.reflection = Some(module_path.to_string());
+        self
+    }
+
+    /// Whether `generate_to` prints `cargo:rerun-if-changed` lines (default
+    /// true).
+    pub fn cargo_directives(mut self, emit: bool) -> Self {
+        self.emit_cargo_directives = emit;
+        self
+    }
+
+    /// Compiles and generates; returns the file name (`fidl_<lib>.rs`) and
+    /// the Rust source.
+    pub fn generate(&self) -> Result<(String, String), BuildError> {
+        let mut compiler = fidlc::Compiler::new();
+        for path in &self.library_files {
+            let f = fidlc::SourceFile::read(path).map_err(|e| BuildError::Compile(e.into()))?;
+            compiler = compiler.source(f.path, f.text);
+        }
+        for path in &self.dependency_files {
+            let f = fidlc::SourceFile::read(path).map_err(|e| BuildError::Compile(e.into()))?;
+            compiler = compiler.dependency(f.path, f.text);
+        }
+        let compilation = compiler.compile().map_err(BuildError::Compile)?;
+        let code = generate(&compilation, self.reflection.as_deref());
+        Ok((format!("{}.rs", crate_name(&compilation.library.name)), code))
+    }
+
+    /// Generates into `out_dir`; returns the path of the written file.
+    pub fn generate_to(&self, out_dir: impl AsRef<Path>) -> Result<PathBuf, BuildError> {
+        if self.emit_cargo_directives {
+            for path in self.library_files.iter().chain(&self.dependency_files) {
+                println!("cargo:rerun-if-changed={}", path.display());
+            }
+        }
+        let (name, code) = self.generate()?;
+        let path = out_dir.as_ref().join(name);
+        std::fs::write(&path, code)
+            .map_err(|error| BuildError::Io { path: path.clone(), error })?;
+        Ok(path)
+    }
+}
+
+/// Generates the bindings source for `compilation.library`. With
+/// `reflection`, reflection impls against that module path are added.
+pub fn generate(compilation: &Compilation, reflection: Option<&str>) -> String {
+    let names = types::TypeNames { compilation };
+    let library = &compilation.library;
+    let hidden = hidden_decls(compilation);
+    let mut out = String::new();
+    let _ =
+        writeln!(out, "// Generated by fidlgen_rust from library `{}`. Do not edit.", library.name);
+    let _ = writeln!(
+        out,
+        "#[allow(unused, dead_code, non_camel_case_types, non_snake_case, non_upper_case_globals, irrefutable_let_patterns, unreachable_patterns, clippy::all, clippy::pedantic)]"
+    );
+    let _ = writeln!(out, "mod __fidl_generated {{\n");
+    for decl in &library.decls {
+        match decl {
+            Decl::Struct(s) if !hidden.contains(&s.name) => decls::struct_decl(&mut out, &names, s),
+            Decl::Table(t) => decls::table_decl(&mut out, &names, t),
+            Decl::Union(u) if !hidden.contains(&u.name) => decls::union_decl(&mut out, &names, u),
+            Decl::Enum(e) => decls::enum_decl(&mut out, e),
+            Decl::Bits(b) => decls::bits_decl(&mut out, b),
+            Decl::Const(c) => decls::const_decl(&mut out, &names, c),
+            Decl::Alias(a) => decls::alias_decl(&mut out, &names, a),
+            Decl::Protocol(p) => protocols::protocol(&mut out, &names, p),
+            _ => {}
+        }
+    }
+    if let Some(module) = reflection {
+        reflect::reflection(&mut out, &names, module, &hidden);
+    }
+    let _ = writeln!(out, "}}\npub use __fidl_generated::*;");
+    out
+}
+
+/// Generated declarations the Rust bindings express with runtime types
+/// instead: method result unions and their empty success structs.
+fn hidden_decls(compilation: &Compilation) -> HashSet<QualifiedName> {
+    let mut hidden = HashSet::new();
+    for decl in &compilation.library.decls {
+        if let Decl::Union(u) = decl
+            && u.is_result
+        {
+            hidden.insert(u.name.clone());
+            if let Some(Type::Struct { name, .. }) = u.members.first().map(|m| &m.ty) {
+                let types = types::TypeNames { compilation };
+                if types.is_empty_struct(name)
+                    && matches!(compilation.find(name), Some(Decl::Struct(s)) if s.anonymous)
+                {
+                    hidden.insert(name.clone());
+                }
+            }
+        }
+    }
+    hidden
+}
