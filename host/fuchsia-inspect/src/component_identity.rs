@@ -23,7 +23,11 @@ pub struct ComponentSlot {
 static PROCESS_SLOT: LazyLock<Arc<ComponentSlot>> =
     LazyLock::new(|| Arc::new(ComponentSlot::default()));
 
-/// The slot of the calling thread's component instance, or the process-level slot.
+/// The slot of the calling thread's component instance (a `fuchsia_runtime` host instance
+/// singleton), or the process-level slot.
 pub(crate) fn current_slot() -> Arc<ComponentSlot> {
-    PROCESS_SLOT.clone()
+    match fuchsia_runtime::host::current_component() {
+        Some(instance) => instance.singleton::<ComponentSlot>(),
+        None => PROCESS_SLOT.clone(),
+    }
 }
