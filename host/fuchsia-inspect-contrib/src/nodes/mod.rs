@@ -1,0 +1,5 @@
+//! Node helpers.
+
+mod list;
+
+pub use list::BoundedListNode;
