@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::ast::{self, Constant, LayoutKind, Literal};
 use crate::error::{Error, Span};
-use crate::flatten::{RawDecl, RawKind, Registry, upper_camel};
+use crate::flatten::{RawDecl, RawKind, Registry, result_member_name};
 use crate::ir::*;
 use crate::ordinal::method_ordinal;
 use crate::types::{Resolver, Scope};
@@ -28,11 +28,7 @@ pub fn compile_all(registry: &Registry) -> Result<BTreeMap<String, Vec<Decl>>, V
             Err(e) => errors.push(e),
         }
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
 }
 
 pub fn convert_attributes(attrs: &[ast::Attribute]) -> Attributes {
@@ -60,18 +56,9 @@ pub fn convert_attributes(attrs: &[ast::Attribute]) -> Attributes {
 /// written text of a name.
 fn attribute_value(c: &Constant) -> ConstValue {
     match c {
-        Constant::Literal {
-            value: Literal::Str(s),
-            ..
-        } => ConstValue::String(s.clone()),
-        Constant::Literal {
-            value: Literal::Bool(b),
-            ..
-        } => ConstValue::Bool(*b),
-        Constant::Literal {
-            value: Literal::Number(n),
-            ..
-        } => crate::consts::parse_integer(n)
+        Constant::Literal { value: Literal::Str(s), .. } => ConstValue::String(s.clone()),
+        Constant::Literal { value: Literal::Bool(b), .. } => ConstValue::Bool(*b),
+        Constant::Literal { value: Literal::Number(n), .. } => crate::consts::parse_integer(n)
             .map(ConstValue::Int)
             .or_else(|| n.parse().ok().map(ConstValue::Float))
             .unwrap_or_else(|| ConstValue::String(n.clone())),
@@ -97,20 +84,11 @@ fn compile_decl(
     Ok(Some(match &raw.kind {
         RawKind::Const { .. } => {
             let (ty, value) = r.const_decl(&name, &raw.span)?;
-            Decl::Const(ConstDecl {
-                name,
-                attributes,
-                ty,
-                value,
-            })
+            Decl::Const(ConstDecl { name, attributes, ty, value })
         }
         RawKind::Alias { ty } => {
             let ty = r.resolve_type(ty, &scope)?;
-            Decl::Alias(AliasDecl {
-                name,
-                attributes,
-                ty,
-            })
+            Decl::Alias(AliasDecl { name, attributes, ty })
         }
         RawKind::Layout(layout) => compile_layout(r, raw, layout, &scope, attributes)?,
         RawKind::Protocol { openness, .. } => {
@@ -153,14 +131,8 @@ fn compile_decl(
         }
         RawKind::Service { members } => {
             for m in members {
-                if !matches!(
-                    r.resolve_type(&m.ty, &scope)?,
-                    Type::Endpoint { server: false, .. }
-                ) {
-                    return Err(Error::new(
-                        &m.ty.span,
-                        "service members must be client_end:P",
-                    ));
+                if !matches!(r.resolve_type(&m.ty, &scope)?, Type::Endpoint { server: false, .. }) {
+                    return Err(Error::new(&m.ty.span, "service members must be client_end:P"));
                 }
             }
             return Ok(None);
@@ -190,18 +162,12 @@ fn compile_layout(
 ) -> Result<Decl, Error> {
     let name = raw.name.clone();
     let members: Vec<&ast::LayoutMember> = layout.members.iter().filter(|m| !m.reserved).collect();
-    duplicate_check(
-        members.iter().map(|m| (m.name.as_str(), &m.span)),
-        "members",
-    )?;
+    duplicate_check(members.iter().map(|m| (m.name.as_str(), &m.span)), "members")?;
     let mut ordinals = HashSet::new();
     for m in &layout.members {
         if let Some(o) = m.ordinal {
             if !ordinals.insert(o) {
-                return Err(Error::new(
-                    &m.span,
-                    format!("multiple members with ordinal {o}"),
-                ));
+                return Err(Error::new(&m.span, format!("multiple members with ordinal {o}")));
             }
             if layout.kind == LayoutKind::Table && o > 64 {
                 return Err(Error::new(
@@ -273,10 +239,7 @@ fn compile_layout(
         }
         LayoutKind::Union => {
             if strict && typed.is_empty() {
-                return Err(Error::new(
-                    &raw.span,
-                    "strict union must have at least one member",
-                ));
+                return Err(Error::new(&raw.span, "strict union must have at least one member"));
             }
             let mut members: Vec<UnionMember> = typed
                 .into_iter()
@@ -329,10 +292,7 @@ fn compile_enum_or_bits(
     }
     if layout.kind == LayoutKind::Enum {
         if strict && values.is_empty() {
-            return Err(Error::new(
-                &raw.span,
-                "strict enum must have at least one member",
-            ));
+            return Err(Error::new(&raw.span, "strict enum must have at least one member"));
         }
         let unknown_value = layout
             .members
@@ -424,10 +384,7 @@ fn check_openness(
             };
             return Err(Error::new(
                 if m.span.line == 0 { span } else { &m.span },
-                format!(
-                    "flexible method '{}' is not allowed in a {what} protocol",
-                    method.name
-                ),
+                format!("flexible method '{}' is not allowed in a {what} protocol", method.name),
             ));
         }
     }
@@ -439,18 +396,12 @@ fn check_ordinals(methods: &[CompiledMethod], span: &Span) -> Result<(), Error> 
     let mut names = HashSet::new();
     for m in methods {
         if !names.insert(m.method.name.as_str()) {
-            return Err(Error::new(
-                &m.span,
-                format!("multiple methods named '{}'", m.method.name),
-            ));
+            return Err(Error::new(&m.span, format!("multiple methods named '{}'", m.method.name)));
         }
         if let Some(other) = seen.insert(m.method.ordinal, &m.method.name) {
             return Err(Error::new(
                 if m.span.line == 0 { span } else { &m.span },
-                format!(
-                    "method '{}' has the same ordinal as method '{other}'",
-                    m.method.name
-                ),
+                format!("method '{}' has the same ordinal as method '{other}'", m.method.name),
             ));
         }
     }
@@ -481,15 +432,10 @@ impl ProtocolCache {
         stack: &mut Vec<QualifiedName>,
     ) -> Result<Vec<CompiledMethod>, Error> {
         if stack.contains(name) {
-            return Err(Error::new(
-                span,
-                format!("protocol '{}' composes itself", name.name),
-            ));
+            return Err(Error::new(span, format!("protocol '{}' composes itself", name.name)));
         }
         let raw = r.registry.get(name).expect("protocol exists").clone();
-        let RawKind::Protocol { members, .. } = &raw.kind else {
-            unreachable!("not a protocol")
-        };
+        let RawKind::Protocol { members, .. } = &raw.kind else { unreachable!("not a protocol") };
         let scope = Scope::of(&raw);
         let mut methods = self.own_methods(r, &raw, members, &scope)?;
         stack.push(name.clone());
@@ -498,10 +444,7 @@ impl ProtocolCache {
                 let target = r
                     .lookup(&composed.parts, &scope)
                     .filter(|q| {
-                        matches!(
-                            r.registry.get(q).map(|d| &d.kind),
-                            Some(RawKind::Protocol { .. })
-                        )
+                        matches!(r.registry.get(q).map(|d| &d.kind), Some(RawKind::Protocol { .. }))
                     })
                     .ok_or_else(|| {
                         Error::new(
@@ -550,9 +493,7 @@ fn payload_type(
     match &ty {
         Type::Struct { boxed: false, .. }
         | Type::Table { .. }
-        | Type::Union {
-            optional: false, ..
-        } => Ok(Some(ty)),
+        | Type::Union { optional: false, .. } => Ok(Some(ty)),
         _ => Err(Error::new(
             &ctor.span,
             "method payload must be a struct, table or union (not optional)",
@@ -585,22 +526,16 @@ fn compile_method(
         Some(ctor) => payload_type(r, ctor, scope)?,
         None => None,
     };
-    let selector = attributes
-        .string_arg("selector")
-        .unwrap_or(&m.name)
-        .to_string();
+    let selector = attributes.string_arg("selector").unwrap_or(&m.name).to_string();
     let ordinal = method_ordinal(&raw.name.library, &raw.name.name, &selector);
     let mut result = None;
     if kind == MethodKind::TwoWay && (m.error.is_some() || !strict) {
-        let base = format!("{}{}", upper_camel(&raw.name.name), upper_camel(&m.name));
         let library = raw.name.library.clone();
         let success = match &response {
             Some(t) => t.clone(),
             None => {
-                let empty = QualifiedName {
-                    library: library.clone(),
-                    name: format!("{base}Response"),
-                };
+                let empty =
+                    QualifiedName { library: library.clone(), name: result_member_name(&raw.name.name, &m.name, "Response") };
                 if r.registry.get(&empty).is_some() {
                     return Err(Error::new(
                         &m.span,
@@ -615,10 +550,7 @@ fn compile_method(
                     members: Vec::new(),
                     shape: TypeShape::default(),
                 }));
-                Type::Struct {
-                    name: empty,
-                    boxed: false,
-                }
+                Type::Struct { name: empty, boxed: false }
             }
         };
         let error = match &m.error {
@@ -627,10 +559,7 @@ fn compile_method(
                 let ok = match &ty {
                     Type::Primitive(PrimitiveType::Int32 | PrimitiveType::Uint32) => true,
                     Type::Enum { name } => {
-                        matches!(
-                            r.underlying(name)?,
-                            PrimitiveType::Int32 | PrimitiveType::Uint32
-                        )
+                        matches!(r.underlying(name)?, PrimitiveType::Int32 | PrimitiveType::Uint32)
                     }
                     _ => false,
                 };
@@ -644,10 +573,8 @@ fn compile_method(
             }
             None => None,
         };
-        let union_name = QualifiedName {
-            library,
-            name: format!("{base}Result"),
-        };
+        let union_name =
+            QualifiedName { library, name: result_member_name(&raw.name.name, &m.name, "Result") };
         if r.registry.get(&union_name).is_some() {
             return Err(Error::new(
                 &m.span,
@@ -686,12 +613,7 @@ fn compile_method(
             members,
             shape: TypeShape::default(),
         }));
-        result = Some(MethodResult {
-            union_name,
-            success,
-            error,
-            framework_error: !strict,
-        });
+        result = Some(MethodResult { union_name, success, error, framework_error: !strict });
     }
     Ok(CompiledMethod {
         method: Method {

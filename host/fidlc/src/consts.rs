@@ -22,13 +22,7 @@ pub fn literal_value(
     span: &crate::error::Span,
 ) -> Result<ConstValue, Error> {
     let mismatch = || {
-        Error::new(
-            span,
-            format!(
-                "constant cannot be interpreted as type {}",
-                type_label(expected)
-            ),
-        )
+        Error::new(span, format!("constant cannot be interpreted as type {}", type_label(expected)))
     };
     match (literal, expected) {
         (Literal::Bool(b), Type::Primitive(PrimitiveType::Bool)) => Ok(ConstValue::Bool(*b)),
@@ -38,10 +32,7 @@ pub fn literal_value(
             {
                 return Err(Error::new(
                     span,
-                    format!(
-                        "string constant of {} bytes exceeds the bound {max}",
-                        s.len()
-                    ),
+                    format!("string constant of {} bytes exceeds the bound {max}", s.len()),
                 ));
             }
             Ok(ConstValue::String(s.clone()))
@@ -76,10 +67,7 @@ pub fn check_range(
     if value < min || value > max {
         return Err(Error::new(
             span,
-            format!(
-                "constant value {value} does not fit in {}",
-                prim.fidl_name()
-            ),
+            format!("constant value {value} does not fit in {}", prim.fidl_name()),
         ));
     }
     Ok(())

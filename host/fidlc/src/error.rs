@@ -28,10 +28,7 @@ pub struct Error {
 
 impl Error {
     pub(crate) fn new(span: &Span, message: impl Into<String>) -> Self {
-        Error {
-            span: span.clone(),
-            message: message.into(),
-        }
+        Error { span: span.clone(), message: message.into() }
     }
 }
 

@@ -4,7 +4,9 @@
 //!
 //! Naming (fidlc's NamingContext): a layout written as the type of member
 //! `foo_bar` is named `FooBar`; a method request or response written inline
-//! is named `<Protocol><Method>Request` / `<Protocol><Method>Response`;
+//! is named `<Protocol><Method>Request` / `<Protocol><Method>Response` (an
+//! event payload is a request: `...Request`; the success payload of a
+//! method with a result union is `<Protocol>_<Method>_Response`);
 //! `@generated_name("X")` overrides the name.
 
 use std::collections::HashMap;
@@ -29,25 +31,12 @@ pub struct RawDecl {
 
 #[derive(Clone, Debug)]
 pub enum RawKind {
-    Const {
-        ty: TypeCtor,
-        value: Constant,
-    },
-    Alias {
-        ty: TypeCtor,
-    },
+    Const { ty: TypeCtor, value: Constant },
+    Alias { ty: TypeCtor },
     Layout(ast::Layout),
-    Protocol {
-        openness: Option<ast::Openness>,
-        members: Vec<ast::ProtocolMember>,
-    },
-    Resource {
-        subtype: TypeCtor,
-        properties: Vec<ast::ResourceProperty>,
-    },
-    Service {
-        members: Vec<ast::ServiceMember>,
-    },
+    Protocol { openness: Option<ast::Openness>, members: Vec<ast::ProtocolMember> },
+    Resource { subtype: TypeCtor, properties: Vec<ast::ResourceProperty> },
+    Service { members: Vec<ast::ServiceMember> },
 }
 
 /// All declarations of all libraries, in source order, with generated
@@ -84,10 +73,7 @@ impl Registry {
         let scope: FileScope = Rc::new(file.usings);
         for decl in file.decls {
             let mut pending = Vec::new();
-            let qualified = QualifiedName {
-                library: library.to_string(),
-                name: decl.name.clone(),
-            };
+            let qualified = QualifiedName { library: library.to_string(), name: decl.name.clone() };
             let kind = match decl.kind {
                 DeclKind::Const { ty, value } => RawKind::Const { ty, value },
                 DeclKind::Alias { mut ty } => {
@@ -98,10 +84,7 @@ impl Registry {
                     extract_in_layout(&mut layout, &mut pending);
                     RawKind::Layout(layout)
                 }
-                DeclKind::Protocol {
-                    openness,
-                    mut members,
-                } => {
+                DeclKind::Protocol { openness, mut members } => {
                     for member in &mut members {
                         if let ast::ProtocolMember::Method(m) = member {
                             extract_in_method(&decl.name, m, &mut pending);
@@ -109,22 +92,15 @@ impl Registry {
                     }
                     RawKind::Protocol { openness, members }
                 }
-                DeclKind::Resource {
-                    subtype,
-                    properties,
-                } => RawKind::Resource {
-                    subtype,
-                    properties,
-                },
+                DeclKind::Resource { subtype, properties } => {
+                    RawKind::Resource { subtype, properties }
+                }
                 DeclKind::Service { members } => RawKind::Service { members },
             };
             for p in pending {
                 self.insert(
                     RawDecl {
-                        name: QualifiedName {
-                            library: library.to_string(),
-                            name: p.name,
-                        },
+                        name: QualifiedName { library: library.to_string(), name: p.name },
                         span: p.layout.span.clone(),
                         attributes: p.attributes,
                         scope: scope.clone(),
@@ -175,10 +151,7 @@ pub fn upper_camel(name: &str) -> String {
 fn generated_name(attributes: &[Attribute]) -> Option<String> {
     let attr = attributes.iter().find(|a| a.name == "generated_name")?;
     match &attr.args.first()?.value {
-        Constant::Literal {
-            value: Literal::Str(s),
-            ..
-        } => Some(s.clone()),
+        Constant::Literal { value: Literal::Str(s), .. } => Some(s.clone()),
         _ => None,
     }
 }
@@ -202,27 +175,14 @@ fn extract_in_ctor(ty: &mut TypeCtor, context_name: &str, pending: &mut Vec<Pend
     let span = ty.span.clone();
     let target = std::mem::replace(
         &mut ty.target,
-        TypeTarget::Named(ast::CompoundName {
-            parts: Vec::new(),
-            span: span.clone(),
-        }),
+        TypeTarget::Named(ast::CompoundName { parts: Vec::new(), span: span.clone() }),
     );
     ty.target = match target {
-        TypeTarget::Layout {
-            attributes,
-            mut layout,
-        } => {
+        TypeTarget::Layout { attributes, mut layout } => {
             let name = generated_name(&attributes).unwrap_or_else(|| context_name.to_string());
             extract_in_layout(&mut layout, pending);
-            pending.push(PendingLayout {
-                name: name.clone(),
-                attributes,
-                layout: *layout,
-            });
-            TypeTarget::Named(ast::CompoundName {
-                parts: vec![name],
-                span,
-            })
+            pending.push(PendingLayout { name: name.clone(), attributes, layout: *layout });
+            TypeTarget::Named(ast::CompoundName { parts: vec![name], span })
         }
         named => named,
     };
@@ -230,13 +190,30 @@ fn extract_in_ctor(ty: &mut TypeCtor, context_name: &str, pending: &mut Vec<Pend
 
 fn extract_in_method(protocol: &str, method: &mut ast::Method, pending: &mut Vec<PendingLayout>) {
     let base = format!("{}{}", upper_camel(protocol), upper_camel(&method.name));
+    let is_event = method.request.is_none();
+    let has_result = !is_event && (method.error.is_some() || method.strict != Some(true));
     if let Some(Some(request)) = &mut method.request {
         extract_in_ctor(request, &format!("{base}Request"), pending);
     }
     if let Some(Some(response)) = &mut method.response {
-        extract_in_ctor(response, &format!("{base}Response"), pending);
+        // Events are requests from the server's point of view. The success
+        // payload of a result union keeps fidlc's older `P_M_Response` name.
+        let name = if is_event {
+            format!("{base}Request")
+        } else if has_result {
+            result_member_name(protocol, &method.name, "Response")
+        } else {
+            format!("{base}Response")
+        };
+        extract_in_ctor(response, &name, pending);
     }
     if let Some(error) = &mut method.error {
-        extract_in_ctor(error, &format!("{base}Error"), pending);
+        extract_in_ctor(error, &result_member_name(protocol, &method.name, "Error"), pending);
     }
+}
+
+/// fidlc's names for a method's result union and its variants:
+/// `<Protocol>_<Method>_{Result,Response,Error}`, names as written.
+pub fn result_member_name(protocol: &str, method: &str, suffix: &str) -> String {
+    format!("{protocol}_{method}_{suffix}")
 }

@@ -45,10 +45,7 @@ impl PrimitiveType {
     }
 
     pub fn is_integer(self) -> bool {
-        !matches!(
-            self,
-            PrimitiveType::Bool | PrimitiveType::Float32 | PrimitiveType::Float64
-        )
+        !matches!(self, PrimitiveType::Bool | PrimitiveType::Float32 | PrimitiveType::Float64)
     }
 
     pub fn is_signed(self) -> bool {
@@ -210,14 +207,10 @@ impl Attributes {
 
     /// The `value` argument of attribute `name`, when it is a string.
     pub fn string_arg(&self, name: &str) -> Option<&str> {
-        self.get(name)?
-            .args
-            .iter()
-            .find(|(n, _)| n == "value")
-            .and_then(|(_, v)| match v {
-                ConstValue::String(s) => Some(s.as_str()),
-                _ => None,
-            })
+        self.get(name)?.args.iter().find(|(n, _)| n == "value").and_then(|(_, v)| match v {
+            ConstValue::String(s) => Some(s.as_str()),
+            _ => None,
+        })
     }
 
     /// Doc comment text (lines joined, each ending in '\n').
@@ -450,10 +443,7 @@ impl Method {
     /// The type of the whole response body on the wire.
     pub fn response_body(&self) -> Option<Type> {
         match &self.result {
-            Some(r) => Some(Type::Union {
-                name: r.union_name.clone(),
-                optional: false,
-            }),
+            Some(r) => Some(Type::Union { name: r.union_name.clone(), optional: false }),
             None => self.response.clone(),
         }
     }

@@ -23,9 +23,8 @@ pub struct Token {
     pub span: Span,
 }
 
-const PUNCTS: [&str; 17] = [
-    "->", "{", "}", "(", ")", "<", ">", "[", "]", ";", ":", ",", ".", "=", "|", "@", "-",
-];
+const PUNCTS: [&str; 17] =
+    ["->", "{", "}", "(", ")", "<", ">", "[", "]", ";", ":", ",", ".", "=", "|", "@", "-"];
 
 /// Tokenizes `text`; `file` names the source in spans.
 pub fn tokenize(file: &str, text: &str) -> Result<Vec<Token>, Error> {
@@ -34,11 +33,7 @@ pub fn tokenize(file: &str, text: &str) -> Result<Vec<Token>, Error> {
     let mut i = 0;
     let mut line = 1u32;
     let mut col = 1u32;
-    let span_at = |line, column| Span {
-        file: file.to_string(),
-        line,
-        column,
-    };
+    let span_at = |line, column| Span { file: file.to_string(), line, column };
     while i < chars.len() {
         let c = chars[i];
         if c == '\n' {
@@ -54,17 +49,11 @@ pub fn tokenize(file: &str, text: &str) -> Result<Vec<Token>, Error> {
         }
         let start = span_at(line, col);
         if c == '/' && chars.get(i + 1) == Some(&'/') {
-            let end = chars[i..]
-                .iter()
-                .position(|&c| c == '\n')
-                .map_or(chars.len(), |p| i + p);
+            let end = chars[i..].iter().position(|&c| c == '\n').map_or(chars.len(), |p| i + p);
             let is_doc = chars.get(i + 2) == Some(&'/') && chars.get(i + 3) != Some(&'/');
             if is_doc {
                 let body: String = chars[i + 3..end].iter().collect();
-                tokens.push(Token {
-                    kind: TokenKind::DocComment(body),
-                    span: start,
-                });
+                tokens.push(Token { kind: TokenKind::DocComment(body), span: start });
             }
             col += (end - i) as u32;
             i = end;
@@ -75,33 +64,22 @@ pub fn tokenize(file: &str, text: &str) -> Result<Vec<Token>, Error> {
             let word: String = chars[i..end].iter().collect();
             col += (end - i) as u32;
             i = end;
-            tokens.push(Token {
-                kind: TokenKind::Ident(word),
-                span: start,
-            });
+            tokens.push(Token { kind: TokenKind::Ident(word), span: start });
             continue;
         }
         if c.is_ascii_digit() {
-            let end = scan_while(&chars, i, |c| {
-                c.is_ascii_alphanumeric() || c == '.' || c == '_'
-            });
+            let end = scan_while(&chars, i, |c| c.is_ascii_alphanumeric() || c == '.' || c == '_');
             let word: String = chars[i..end].iter().collect();
             col += (end - i) as u32;
             i = end;
-            tokens.push(Token {
-                kind: TokenKind::Number(word),
-                span: start,
-            });
+            tokens.push(Token { kind: TokenKind::Number(word), span: start });
             continue;
         }
         if c == '"' {
             let (value, consumed) = scan_string(&chars[i..], &start)?;
             col += consumed as u32;
             i += consumed;
-            tokens.push(Token {
-                kind: TokenKind::Str(value),
-                span: start,
-            });
+            tokens.push(Token { kind: TokenKind::Str(value), span: start });
             continue;
         }
         let two: String = chars[i..(i + 2).min(chars.len())].iter().collect();
@@ -112,15 +90,9 @@ pub fn tokenize(file: &str, text: &str) -> Result<Vec<Token>, Error> {
         let n = punct.chars().count();
         col += n as u32;
         i += n;
-        tokens.push(Token {
-            kind: TokenKind::Punct(punct),
-            span: start,
-        });
+        tokens.push(Token { kind: TokenKind::Punct(punct), span: start });
     }
-    tokens.push(Token {
-        kind: TokenKind::Eof,
-        span: span_at(line, col),
-    });
+    tokens.push(Token { kind: TokenKind::Eof, span: span_at(line, col) });
     Ok(tokens)
 }
 
@@ -149,10 +121,7 @@ fn scan_string(chars: &[char], span: &Span) -> Result<(String, usize), Error> {
                     Some('\\') => '\\',
                     Some('"') => '"',
                     _ => {
-                        return Err(Error::new(
-                            span,
-                            "invalid escape sequence in string literal",
-                        ));
+                        return Err(Error::new(span, "invalid escape sequence in string literal"));
                     }
                 };
                 out.push(escaped);

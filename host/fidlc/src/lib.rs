@@ -52,11 +52,7 @@ impl SourceFile {
     pub fn read(path: &Path) -> Result<SourceFile, Error> {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| Error {
-            span: Span {
-                file: name.clone(),
-                line: 1,
-                column: 1,
-            },
+            span: Span { file: name.clone(), line: 1, column: 1 },
             message: format!("cannot read file: {e}"),
         })?;
         Ok(SourceFile { path: name, text })
@@ -95,30 +91,20 @@ impl Compiler {
 
     /// Adds a file of the target library.
     pub fn source(mut self, path: impl Into<String>, text: impl Into<String>) -> Self {
-        self.sources.push(SourceFile {
-            path: path.into(),
-            text: text.into(),
-        });
+        self.sources.push(SourceFile { path: path.into(), text: text.into() });
         self
     }
 
     /// Adds a file of a library the target may `using`.
     pub fn dependency(mut self, path: impl Into<String>, text: impl Into<String>) -> Self {
-        self.dependencies.push(SourceFile {
-            path: path.into(),
-            text: text.into(),
-        });
+        self.dependencies.push(SourceFile { path: path.into(), text: text.into() });
         self
     }
 
     pub fn compile(self) -> Result<Compilation, Errors> {
         let Some(first) = self.sources.first() else {
             return Err(Error {
-                span: Span {
-                    file: "<none>".to_string(),
-                    line: 1,
-                    column: 1,
-                },
+                span: Span { file: "<none>".to_string(), line: 1, column: 1 },
                 message: "no source files given".to_string(),
             }
             .into());
@@ -190,11 +176,8 @@ impl Compiler {
             return Err(Errors(errors));
         }
         let mut by_library = compile::compile_all(&registry).map_err(Errors)?;
-        let spans: HashMap<QualifiedName, Span> = registry
-            .decls
-            .iter()
-            .map(|d| (d.name.clone(), d.span.clone()))
-            .collect();
+        let spans: HashMap<QualifiedName, Span> =
+            registry.decls.iter().map(|d| (d.name.clone(), d.span.clone())).collect();
         fill_shapes(&mut by_library, &spans).map_err(Errors)?;
         let mut libraries: Vec<Library> = library_attributes
             .into_iter()
@@ -204,24 +187,14 @@ impl Compiler {
                 name,
             })
             .collect();
-        let index = libraries
-            .iter()
-            .position(|l| l.name == target)
-            .ok_or_else(|| {
-                Errors::from(Error {
-                    span: Span {
-                        file: first_path,
-                        line: 1,
-                        column: 1,
-                    },
-                    message: "target library missing".to_string(),
-                })
-            })?;
+        let index = libraries.iter().position(|l| l.name == target).ok_or_else(|| {
+            Errors::from(Error {
+                span: Span { file: first_path, line: 1, column: 1 },
+                message: "target library missing".to_string(),
+            })
+        })?;
         let library = libraries.remove(index);
-        Ok(Compilation {
-            library,
-            dependencies: libraries,
-        })
+        Ok(Compilation { library, dependencies: libraries })
     }
 }
 
@@ -232,9 +205,7 @@ fn fill_shapes(
 ) -> Result<(), Vec<Error>> {
     let snapshot: Vec<Decl> = by_library.values().flatten().cloned().collect();
     let mut calc = shape::ShapeCalculator::new(
-        snapshot
-            .iter()
-            .filter_map(|d| layout_name(d).map(|n| (n.clone(), d))),
+        snapshot.iter().filter_map(|d| layout_name(d).map(|n| (n.clone(), d))),
         spans,
     );
     let mut errors = Vec::new();
@@ -258,11 +229,7 @@ fn fill_shapes(
             errors.push(e);
         }
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
 fn layout_name(d: &Decl) -> Option<&QualifiedName> {

@@ -36,11 +36,7 @@ mod tests {
     #[test]
     fn qualified_selector_is_used_verbatim() {
         assert_eq!(
-            method_ordinal(
-                "other.lib",
-                "Whatever",
-                "fidl.clientsuite/OpenTarget.StrictOneWay"
-            ),
+            method_ordinal("other.lib", "Whatever", "fidl.clientsuite/OpenTarget.StrictOneWay"),
             0x6db0bc21c4aae764
         );
     }

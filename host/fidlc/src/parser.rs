@@ -52,10 +52,7 @@ impl Parser {
     }
 
     fn unexpected(&self, wanted: &str) -> Error {
-        Error::new(
-            &self.span(),
-            format!("unexpected {}, expected {wanted}", describe(self.peek())),
-        )
+        Error::new(&self.span(), format!("unexpected {}, expected {wanted}", describe(self.peek())))
     }
 
     fn is_punct(&self, p: &str) -> bool {
@@ -127,10 +124,7 @@ impl Parser {
             let attributes = self.attributes()?;
             if matches!(self.peek(), TokenKind::Eof) {
                 if let Some(a) = attributes.first() {
-                    return Err(Error::new(
-                        &a.span,
-                        "attribute is not attached to a declaration",
-                    ));
+                    return Err(Error::new(&a.span, "attribute is not attached to a declaration"));
                 }
                 break;
             }
@@ -144,20 +138,12 @@ impl Parser {
                     None
                 };
                 self.expect_punct(";")?;
-                usings.push(Using {
-                    library: lib,
-                    alias,
-                });
+                usings.push(Using { library: lib, alias });
                 continue;
             }
             decls.push(self.decl(attributes)?);
         }
-        Ok(File {
-            library,
-            library_attributes,
-            usings,
-            decls,
-        })
+        Ok(File { library, library_attributes, usings, decls })
     }
 
     fn attributes(&mut self) -> Result<Vec<Attribute>, Error> {
@@ -169,11 +155,7 @@ impl Parser {
                     match attrs.iter_mut().find(|a: &&mut Attribute| a.name == "doc") {
                         Some(Attribute { args, .. }) => {
                             if let Some(AttributeArg {
-                                value:
-                                    Constant::Literal {
-                                        value: Literal::Str(s),
-                                        ..
-                                    },
+                                value: Constant::Literal { value: Literal::Str(s), .. },
                                 ..
                             }) = args.first_mut()
                             {
@@ -209,10 +191,7 @@ impl Parser {
                             } else {
                                 None
                             };
-                            args.push(AttributeArg {
-                                name: arg_name,
-                                value: self.constant()?,
-                            });
+                            args.push(AttributeArg { name: arg_name, value: self.constant()? });
                             if !self.eat_punct(",") {
                                 break;
                             }
@@ -256,36 +235,22 @@ impl Parser {
             }
             "alias" => {
                 self.expect_punct("=")?;
-                DeclKind::Alias {
-                    ty: self.type_ctor()?,
-                }
+                DeclKind::Alias { ty: self.type_ctor()? }
             }
             "type" => {
                 self.expect_punct("=")?;
                 if !self.at_layout() {
                     return Err(self.unexpected("layout (struct, table, union, enum or bits)"));
                 }
-                DeclKind::Type {
-                    layout: self.layout()?,
-                }
+                DeclKind::Type { layout: self.layout()? }
             }
-            "protocol" => DeclKind::Protocol {
-                openness,
-                members: self.protocol_body()?,
-            },
+            "protocol" => DeclKind::Protocol { openness, members: self.protocol_body()? },
             "resource_definition" => self.resource_body()?,
-            "service" => DeclKind::Service {
-                members: self.service_body()?,
-            },
+            "service" => DeclKind::Service { members: self.service_body()? },
             _ => return Err(Error::new(&keyword_span, "unexpected declaration keyword")),
         };
         self.expect_punct(";")?;
-        Ok(Decl {
-            attributes,
-            name,
-            span,
-            kind,
-        })
+        Ok(Decl { attributes, name, span, kind })
     }
 
     /// Whether the tokens ahead start an inline layout (modifiers then a
@@ -358,14 +323,7 @@ impl Parser {
             while !self.eat_punct("}") {
                 members.push(self.layout_member(kind)?);
             }
-            return Ok(Layout {
-                kind,
-                strict,
-                resource,
-                subtype,
-                members,
-                span,
-            });
+            return Ok(Layout { kind, strict, resource, subtype, members, span });
         }
     }
 
@@ -409,41 +367,23 @@ impl Parser {
             }
             LayoutKind::Struct => {
                 let ty = self.type_ctor()?;
-                let default = if self.eat_punct("=") {
-                    Some(self.constant()?)
-                } else {
-                    None
-                };
+                let default = if self.eat_punct("=") { Some(self.constant()?) } else { None };
                 (Some(ty), default)
             }
             LayoutKind::Table | LayoutKind::Union => (Some(self.type_ctor()?), None),
         };
         self.expect_punct(";")?;
-        Ok(LayoutMember {
-            attributes,
-            name,
-            span,
-            ordinal,
-            ty,
-            value,
-            reserved: false,
-        })
+        Ok(LayoutMember { attributes, name, span, ordinal, ty, value, reserved: false })
     }
 
     fn type_ctor(&mut self) -> Result<TypeCtor, Error> {
         let span = self.span();
         let attributes = self.attributes()?;
         let target = if self.at_layout() {
-            TypeTarget::Layout {
-                attributes,
-                layout: Box::new(self.layout()?),
-            }
+            TypeTarget::Layout { attributes, layout: Box::new(self.layout()?) }
         } else {
             if let Some(a) = attributes.first() {
-                return Err(Error::new(
-                    &a.span,
-                    "attributes are only allowed on inline layouts",
-                ));
+                return Err(Error::new(&a.span, "attributes are only allowed on inline layouts"));
             }
             TypeTarget::Named(self.compound_name()?)
         };
@@ -479,12 +419,7 @@ impl Parser {
                 constraints.push(self.constant()?);
             }
         }
-        Ok(TypeCtor {
-            span,
-            target,
-            params,
-            constraints,
-        })
+        Ok(TypeCtor { span, target, params, constraints })
     }
 
     fn constant(&mut self) -> Result<Constant, Error> {
@@ -502,37 +437,25 @@ impl Parser {
         match self.peek().clone() {
             TokenKind::Number(text) => {
                 self.advance();
-                Ok(Constant::Literal {
-                    value: Literal::Number(text),
-                    span,
-                })
+                Ok(Constant::Literal { value: Literal::Number(text), span })
             }
             TokenKind::Punct("-") => {
                 self.advance();
                 match self.peek().clone() {
                     TokenKind::Number(text) => {
                         self.advance();
-                        Ok(Constant::Literal {
-                            value: Literal::Number(format!("-{text}")),
-                            span,
-                        })
+                        Ok(Constant::Literal { value: Literal::Number(format!("-{text}")), span })
                     }
                     _ => Err(self.unexpected("number")),
                 }
             }
             TokenKind::Str(s) => {
                 self.advance();
-                Ok(Constant::Literal {
-                    value: Literal::Str(s),
-                    span,
-                })
+                Ok(Constant::Literal { value: Literal::Str(s), span })
             }
             TokenKind::Ident(w) if w == "true" || w == "false" => {
                 self.advance();
-                Ok(Constant::Literal {
-                    value: Literal::Bool(w == "true"),
-                    span,
-                })
+                Ok(Constant::Literal { value: Literal::Bool(w == "true"), span })
             }
             TokenKind::Ident(_) => Ok(Constant::Name(self.compound_name()?)),
             _ => Err(self.unexpected("constant")),
@@ -558,9 +481,7 @@ impl Parser {
                 strict = Some(w == "strict");
                 self.advance();
             }
-            members.push(ProtocolMember::Method(Box::new(
-                self.method(attributes, strict)?,
-            )));
+            members.push(ProtocolMember::Method(Box::new(self.method(attributes, strict)?)));
         }
         Ok(members)
     }
@@ -573,11 +494,8 @@ impl Parser {
         let is_event = self.eat_punct("->");
         let (name, span) = self.ident()?;
         let payload = self.payload()?;
-        let (request, mut response) = if is_event {
-            (None, Some(payload))
-        } else {
-            (Some(payload), None)
-        };
+        let (request, mut response) =
+            if is_event { (None, Some(payload)) } else { (Some(payload), None) };
         if !is_event && self.eat_punct("->") {
             response = Some(self.payload()?);
         }
@@ -588,15 +506,7 @@ impl Parser {
             None
         };
         self.expect_punct(";")?;
-        Ok(Method {
-            attributes,
-            name,
-            span,
-            strict,
-            request,
-            response,
-            error,
-        })
+        Ok(Method { attributes, name, span, strict, request, response, error })
     }
 
     fn payload(&mut self) -> Result<Option<TypeCtor>, Error> {
@@ -610,8 +520,17 @@ impl Parser {
     }
 
     fn resource_body(&mut self) -> Result<DeclKind, Error> {
-        self.expect_punct(":")?;
-        let subtype = self.type_ctor()?;
+        let subtype = if self.eat_punct(":") {
+            self.type_ctor()?
+        } else {
+            let span = self.span();
+            TypeCtor {
+                span: span.clone(),
+                target: TypeTarget::Named(CompoundName { parts: vec!["uint32".to_string()], span }),
+                params: Vec::new(),
+                constraints: Vec::new(),
+            }
+        };
         self.expect_punct("{")?;
         self.expect_word("properties")?;
         self.expect_punct("{")?;
@@ -625,10 +544,7 @@ impl Parser {
         }
         self.expect_punct(";")?;
         self.expect_punct("}")?;
-        Ok(DeclKind::Resource {
-            subtype,
-            properties,
-        })
+        Ok(DeclKind::Resource { subtype, properties })
     }
 
     fn service_body(&mut self) -> Result<Vec<ServiceMember>, Error> {

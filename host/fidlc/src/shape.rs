@@ -89,9 +89,7 @@ impl<'d> ShapeCalculator<'d> {
                 format!("there is an includes-cycle in declaration '{}'", name.name),
             ));
         }
-        let result = self
-            .struct_offsets(name)
-            .map(|(size, align, _)| (size, align));
+        let result = self.struct_offsets(name).map(|(size, align, _)| (size, align));
         self.in_progress.remove(name);
         let v = result?;
         self.inline.insert(name.clone(), v);
@@ -122,37 +120,24 @@ impl<'d> ShapeCalculator<'d> {
     /// Full shape of a type.
     pub fn shape_of(&mut self, ty: &Type) -> Result<TypeShape, Error> {
         let (inline_size, alignment) = self.inline_of(ty)?;
-        let base = TypeShape {
-            inline_size,
-            alignment,
-            ..TypeShape::default()
-        };
+        let base = TypeShape { inline_size, alignment, ..TypeShape::default() };
         Ok(match ty {
             Type::Primitive(_) | Type::Enum { .. } | Type::Bits { .. } | Type::FrameworkError => {
                 base
             }
-            Type::Handle { .. } | Type::Endpoint { .. } => TypeShape {
-                max_handles: 1,
-                ..base
-            },
+            Type::Handle { .. } | Type::Endpoint { .. } => TypeShape { max_handles: 1, ..base },
             Type::String { max_len, .. } => TypeShape {
                 depth: 1,
                 max_out_of_line: max_len.map_or(UNBOUNDED, round8),
                 has_padding: max_len.is_none_or(|m| m % 8 != 0),
                 ..base
             },
-            Type::Vector {
-                element, max_len, ..
-            } => {
+            Type::Vector { element, max_len, .. } => {
                 let e = self.shape_of(element)?;
                 let count = max_len.unwrap_or(UNBOUNDED);
                 TypeShape {
                     depth: add(e.depth, 1),
-                    max_handles: if e.max_handles == 0 {
-                        0
-                    } else {
-                        mul(count, e.max_handles)
-                    },
+                    max_handles: if e.max_handles == 0 { 0 } else { mul(count, e.max_handles) },
                     max_out_of_line: add(
                         round8(mul(count, e.inline_size)),
                         mul(count, e.max_out_of_line),
@@ -230,11 +215,7 @@ impl<'d> ShapeCalculator<'d> {
         inline_size: u32,
         alignment: u32,
     ) -> Result<TypeShape, Error> {
-        let mut shape = TypeShape {
-            inline_size,
-            alignment,
-            ..TypeShape::default()
-        };
+        let mut shape = TypeShape { inline_size, alignment, ..TypeShape::default() };
         match decl {
             Decl::Struct(s) => {
                 let (_, _, offsets) = self.struct_offsets(&s.name)?;
@@ -286,10 +267,8 @@ impl<'d> ShapeCalculator<'d> {
     /// bytes or less are inlined, larger ones go out of line, 8-aligned.
     fn add_envelope(&self, shape: &mut TypeShape, ms: &TypeShape) {
         if ms.inline_size > 4 {
-            shape.max_out_of_line = add(
-                shape.max_out_of_line,
-                add(round8(ms.inline_size), ms.max_out_of_line),
-            );
+            shape.max_out_of_line =
+                add(shape.max_out_of_line, add(round8(ms.inline_size), ms.max_out_of_line));
             shape.has_padding |= !ms.inline_size.is_multiple_of(8);
         } else {
             shape.max_out_of_line = add(shape.max_out_of_line, ms.max_out_of_line);

@@ -18,10 +18,7 @@ pub struct Scope {
 
 impl Scope {
     pub fn of(decl: &RawDecl) -> Self {
-        Scope {
-            library: decl.name.library.clone(),
-            usings: decl.scope.clone(),
-        }
+        Scope { library: decl.name.library.clone(), usings: decl.scope.clone() }
     }
 }
 
@@ -35,14 +32,7 @@ pub struct Resolver<'r> {
     in_progress: HashSet<QualifiedName>,
 }
 
-const BUILTINS: [&str; 6] = [
-    "string",
-    "vector",
-    "array",
-    "box",
-    "client_end",
-    "server_end",
-];
+const BUILTINS: [&str; 6] = ["string", "vector", "array", "box", "client_end", "server_end"];
 
 impl<'r> Resolver<'r> {
     pub fn new(registry: &'r Registry) -> Self {
@@ -72,18 +62,12 @@ impl<'r> Resolver<'r> {
                     .map(|u| u.library.joined())?
             }
         };
-        let name = QualifiedName {
-            library,
-            name: last.clone(),
-        };
+        let name = QualifiedName { library, name: last.clone() };
         self.registry.get(&name).map(|_| name)
     }
 
     fn cycle_error(&self, span: &Span, name: &QualifiedName) -> Error {
-        Error::new(
-            span,
-            format!("there is an includes-cycle in declaration '{}'", name.name),
-        )
+        Error::new(span, format!("there is an includes-cycle in declaration '{}'", name.name))
     }
 
     /// Resolves a type constructor to a type.
@@ -106,27 +90,15 @@ impl<'r> Resolver<'r> {
                     return self.resolve_builtin(word, ctor, scope);
                 }
             }
-            return Err(Error::new(
-                &name.span,
-                format!("unknown type '{}'", name.joined()),
-            ));
+            return Err(Error::new(&name.span, format!("unknown type '{}'", name.joined())));
         };
-        let decl = self
-            .registry
-            .get(&qualified)
-            .expect("looked-up name exists");
+        let decl = self.registry.get(&qualified).expect("looked-up name exists");
         self.no_params(ctor, &name.joined())?;
         let base = match &decl.kind {
             RawKind::Layout(layout) => match layout.kind {
-                ast::LayoutKind::Struct => Type::Struct {
-                    name: qualified,
-                    boxed: false,
-                },
+                ast::LayoutKind::Struct => Type::Struct { name: qualified, boxed: false },
                 ast::LayoutKind::Table => Type::Table { name: qualified },
-                ast::LayoutKind::Union => Type::Union {
-                    name: qualified,
-                    optional: false,
-                },
+                ast::LayoutKind::Union => Type::Union { name: qualified, optional: false },
                 ast::LayoutKind::Enum => Type::Enum { name: qualified },
                 ast::LayoutKind::Bits => Type::Bits { name: qualified },
             },
@@ -147,10 +119,7 @@ impl<'r> Resolver<'r> {
                 ));
             }
             RawKind::Const { .. } | RawKind::Service { .. } => {
-                return Err(Error::new(
-                    &name.span,
-                    format!("'{}' is not a type", name.joined()),
-                ));
+                return Err(Error::new(&name.span, format!("'{}' is not a type", name.joined())));
             }
         };
         self.apply_constraints(base, ctor, scope)
@@ -160,10 +129,7 @@ impl<'r> Resolver<'r> {
         if ctor.params.is_empty() {
             Ok(())
         } else {
-            Err(Error::new(
-                &ctor.span,
-                format!("'{what}' does not accept layout parameters"),
-            ))
+            Err(Error::new(&ctor.span, format!("'{what}' does not accept layout parameters")))
         }
     }
 
@@ -175,9 +141,7 @@ impl<'r> Resolver<'r> {
             return Err(self.cycle_error(span, name));
         }
         let decl = self.registry.get(name).expect("alias exists");
-        let RawKind::Alias { ty } = &decl.kind else {
-            unreachable!("alias_type on non-alias")
-        };
+        let RawKind::Alias { ty } = &decl.kind else { unreachable!("alias_type on non-alias") };
         let scope = Scope::of(decl);
         let resolved = self.resolve_type(&ty.clone(), &scope);
         self.in_progress.remove(name);
@@ -198,10 +162,7 @@ impl<'r> Resolver<'r> {
                 c.span(),
                 format!("'{what}' expects a type as layout parameter {}", index + 1),
             )),
-            None => Err(Error::new(
-                &ctor.span,
-                format!("'{what}' expects a layout parameter"),
-            )),
+            None => Err(Error::new(&ctor.span, format!("'{what}' expects a layout parameter"))),
         }
     }
 
@@ -227,23 +188,13 @@ impl<'r> Resolver<'r> {
         match word {
             "string" => {
                 expect_params(0)?;
-                self.apply_constraints(
-                    Type::String {
-                        max_len: None,
-                        optional: false,
-                    },
-                    ctor,
-                    scope,
-                )
+                self.apply_constraints(Type::String { max_len: None, optional: false }, ctor, scope)
             }
             "vector" => {
                 expect_params(1)?;
                 let element = self.resolve_type(self.type_param(ctor, 0, word)?, scope)?;
-                let base = Type::Vector {
-                    element: Box::new(element),
-                    max_len: None,
-                    optional: false,
-                };
+                let base =
+                    Type::Vector { element: Box::new(element), max_len: None, optional: false };
                 self.apply_constraints(base, ctor, scope)
             }
             "array" => {
@@ -260,10 +211,7 @@ impl<'r> Resolver<'r> {
                 if !ctor.constraints.is_empty() {
                     return Err(Error::new(&ctor.span, "'array' cannot have constraints"));
                 }
-                Ok(Type::Array {
-                    element: Box::new(element),
-                    len,
-                })
+                Ok(Type::Array { element: Box::new(element), len })
             }
             "box" => {
                 expect_params(1)?;
@@ -295,11 +243,7 @@ impl<'r> Resolver<'r> {
                 };
                 let protocol = self.constraint_protocol(first, scope)?;
                 let optional = self.optional_only(rest, word)?;
-                Ok(Type::Endpoint {
-                    server,
-                    protocol,
-                    optional,
-                })
+                Ok(Type::Endpoint { server, protocol, optional })
             }
         }
     }
@@ -313,10 +257,7 @@ impl<'r> Resolver<'r> {
             .ok_or_else(|| Error::new(&n.span, format!("unknown protocol '{}'", n.joined())))?;
         match self.registry.get(&name).map(|d| &d.kind) {
             Some(RawKind::Protocol { .. }) => Ok(name),
-            _ => Err(Error::new(
-                &n.span,
-                format!("'{}' is not a protocol", n.joined()),
-            )),
+            _ => Err(Error::new(&n.span, format!("'{}' is not a protocol", n.joined()))),
         }
     }
 
@@ -324,10 +265,7 @@ impl<'r> Resolver<'r> {
         match constraints {
             [] => Ok(false),
             [c] if is_optional_marker(c) => Ok(true),
-            [c, ..] => Err(Error::new(
-                c.span(),
-                format!("invalid constraint for '{what}'"),
-            )),
+            [c, ..] => Err(Error::new(c.span(), format!("invalid constraint for '{what}'"))),
         }
     }
 
@@ -347,38 +285,21 @@ impl<'r> Resolver<'r> {
         let too_many =
             |c: &Constant| Error::new(c.span(), format!("too many constraints for '{label}'"));
         match base {
-            Type::String {
-                mut max_len,
-                mut optional,
-            } => {
+            Type::String { mut max_len, mut optional } => {
                 self.bound_and_optional(constraints, &mut max_len, &mut optional, &label, scope)?;
                 Ok(Type::String { max_len, optional })
             }
-            Type::Vector {
-                element,
-                mut max_len,
-                mut optional,
-            } => {
+            Type::Vector { element, mut max_len, mut optional } => {
                 self.bound_and_optional(constraints, &mut max_len, &mut optional, &label, scope)?;
-                Ok(Type::Vector {
-                    element,
-                    max_len,
-                    optional,
-                })
+                Ok(Type::Vector { element, max_len, optional })
             }
             Type::Union { name, .. } => {
                 let optional = self.optional_only(constraints, &label)?;
                 Ok(Type::Union { name, optional })
             }
-            Type::Endpoint {
-                server, protocol, ..
-            } => {
+            Type::Endpoint { server, protocol, .. } => {
                 let optional = self.optional_only(constraints, &label)?;
-                Ok(Type::Endpoint {
-                    server,
-                    protocol,
-                    optional,
-                })
+                Ok(Type::Endpoint { server, protocol, optional })
             }
             Type::Struct { name, boxed: true } => {
                 self.optional_only(constraints, &label)?;
@@ -393,12 +314,7 @@ impl<'r> Resolver<'r> {
                     format!("struct '{short}' cannot be optional; use box<{short}> instead"),
                 ))
             }
-            Type::Handle {
-                resource,
-                mut object_type,
-                mut rights,
-                mut optional,
-            } => {
+            Type::Handle { resource, mut object_type, mut rights, mut optional } => {
                 let (subtype_ty, rights_ty) = self.resource_properties(&resource)?;
                 for (i, c) in constraints.iter().enumerate() {
                     if is_optional_marker(c) {
@@ -417,12 +333,7 @@ impl<'r> Resolver<'r> {
                         _ => return Err(too_many(c)),
                     }
                 }
-                Ok(Type::Handle {
-                    resource,
-                    object_type,
-                    rights,
-                    optional,
-                })
+                Ok(Type::Handle { resource, object_type, rights, optional })
             }
             other => Err(Error::new(
                 constraints[0].span(),
@@ -447,19 +358,13 @@ impl<'r> Resolver<'r> {
         for (i, c) in constraints.iter().enumerate() {
             if is_optional_marker(c) {
                 if i + 1 != constraints.len() {
-                    return Err(Error::new(
-                        c.span(),
-                        "'optional' must be the last constraint",
-                    ));
+                    return Err(Error::new(c.span(), "'optional' must be the last constraint"));
                 }
                 *optional = true;
             } else if i == 0 {
                 *max_len = Some(self.eval_bound(c, scope)?);
             } else {
-                return Err(Error::new(
-                    c.span(),
-                    format!("invalid constraint for '{label}'"),
-                ));
+                return Err(Error::new(c.span(), format!("invalid constraint for '{label}'")));
             }
         }
         Ok(())
@@ -476,10 +381,7 @@ impl<'r> Resolver<'r> {
         let properties = properties.clone();
         let find = |name: &str| {
             properties.iter().find(|p| p.name == name).ok_or_else(|| {
-                Error::new(
-                    &span,
-                    format!("resource definition lacks property '{name}'"),
-                )
+                Error::new(&span, format!("resource definition lacks property '{name}'"))
             })
         };
         let subtype = self.resolve_type(&find("subtype")?.ty, &scope)?;
@@ -528,9 +430,7 @@ impl<'r> Resolver<'r> {
     /// The integer subtype of an enum or bits declaration.
     pub fn underlying(&mut self, name: &QualifiedName) -> Result<PrimitiveType, Error> {
         let decl = self.registry.get(name).expect("declaration exists");
-        let RawKind::Layout(layout) = &decl.kind else {
-            unreachable!("not a layout")
-        };
+        let RawKind::Layout(layout) = &decl.kind else { unreachable!("not a layout") };
         let Some(subtype) = layout.subtype.clone() else {
             return Ok(PrimitiveType::Uint32);
         };
@@ -575,9 +475,7 @@ impl<'r> Resolver<'r> {
     ) -> Result<Vec<(String, i128)>, Error> {
         let prim = self.underlying(name)?;
         let decl = self.registry.get(name).expect("declaration exists");
-        let RawKind::Layout(layout) = &decl.kind else {
-            unreachable!("not a layout")
-        };
+        let RawKind::Layout(layout) = &decl.kind else { unreachable!("not a layout") };
         let scope = Scope::of(decl);
         let members = layout.members.clone();
         let mut values = Vec::new();
@@ -602,9 +500,7 @@ impl<'r> Resolver<'r> {
             return Err(self.cycle_error(span, name));
         }
         let decl = self.registry.get(name).expect("constant exists");
-        let RawKind::Const { ty, value } = &decl.kind else {
-            unreachable!("not a constant")
-        };
+        let RawKind::Const { ty, value } = &decl.kind else { unreachable!("not a constant") };
         let (ty, value) = (ty.clone(), value.clone());
         let scope = Scope::of(decl);
         let result = self.resolve_type(&ty, &scope).and_then(|t| {
@@ -733,10 +629,7 @@ impl<'r> Resolver<'r> {
             let decl = self.registry.get(&name).expect("exists");
             return match decl.kind {
                 RawKind::Const { .. } => self.const_decl(&name, &n.span),
-                _ => Err(Error::new(
-                    &n.span,
-                    format!("'{}' is not a constant", n.joined()),
-                )),
+                _ => Err(Error::new(&n.span, format!("'{}' is not a constant", n.joined()))),
             };
         }
         if n.parts.len() >= 2 {
@@ -745,12 +638,8 @@ impl<'r> Resolver<'r> {
                 let decl = self.registry.get(&owner_name).expect("exists");
                 if let RawKind::Layout(l) = &decl.kind {
                     let ty = match l.kind {
-                        ast::LayoutKind::Enum => Some(Type::Enum {
-                            name: owner_name.clone(),
-                        }),
-                        ast::LayoutKind::Bits => Some(Type::Bits {
-                            name: owner_name.clone(),
-                        }),
+                        ast::LayoutKind::Enum => Some(Type::Enum { name: owner_name.clone() }),
+                        ast::LayoutKind::Bits => Some(Type::Bits { name: owner_name.clone() }),
                         _ => None,
                     };
                     if let Some(ty) = ty {
@@ -769,10 +658,7 @@ impl<'r> Resolver<'r> {
                 }
             }
         }
-        Err(Error::new(
-            &n.span,
-            format!("unknown constant '{}'", n.joined()),
-        ))
+        Err(Error::new(&n.span, format!("unknown constant '{}'", n.joined())))
     }
 }
 

@@ -6,11 +6,9 @@ use std::path::PathBuf;
 use fidlc::ir::{Decl, Type};
 
 fn conformance_dir() -> PathBuf {
-    std::env::var_os("GIDL_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance")
-        })
+    std::env::var_os("GIDL_DIR").map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance")
+    })
 }
 
 fn compile() -> fidlc::Compilation {
@@ -32,11 +30,7 @@ fn compile() -> fidlc::Compilation {
 fn whole_library_compiles() {
     let c = compile();
     assert_eq!(c.library.name, "test.conformance");
-    assert!(
-        c.library.decls.len() > 200,
-        "{} decls",
-        c.library.decls.len()
-    );
+    assert!(c.library.decls.len() > 200, "{} decls", c.library.decls.len());
 }
 
 #[test]
@@ -49,25 +43,16 @@ fn anonymous_layouts_get_fidlc_names() {
 #[test]
 fn handle_constraints_resolve_against_local_resource() {
     let c = compile();
-    let Some(Decl::Struct(s)) = c.library.find("EventWithReducedRights") else {
-        panic!()
-    };
+    let Some(Decl::Struct(s)) = c.library.find("EventWithReducedRights") else { panic!() };
     match &s.members[0].ty {
-        Type::Handle {
-            object_type,
-            rights,
-            optional,
-            ..
-        } => {
+        Type::Handle { object_type, rights, optional, .. } => {
             assert_eq!(*object_type, 5);
             assert_eq!(*rights, 0x1 | 0x2 | 0x4000 | 0x8000);
             assert!(!optional);
         }
         other => panic!("{other:?}"),
     }
-    let Some(Decl::Struct(s)) = c.library.find("MultipleHandleSubtypes") else {
-        panic!()
-    };
+    let Some(Decl::Struct(s)) = c.library.find("MultipleHandleSubtypes") else { panic!() };
     let types: Vec<u32> = s
         .members
         .iter()
@@ -82,14 +67,10 @@ fn handle_constraints_resolve_against_local_resource() {
 #[test]
 fn struct_shapes_and_offsets() {
     let c = compile();
-    let Some(Decl::Struct(s)) = c.library.find("ShortStringThenHandle") else {
-        panic!()
-    };
+    let Some(Decl::Struct(s)) = c.library.find("ShortStringThenHandle") else { panic!() };
     assert_eq!(s.shape.inline_size, 24);
     assert_eq!(s.members[1].offset, 16);
     assert_eq!(s.shape.max_handles, 1);
-    let Some(Decl::Struct(e)) = c.library.find("EmptyStruct") else {
-        panic!()
-    };
+    let Some(Decl::Struct(e)) = c.library.find("EmptyStruct") else { panic!() };
     assert_eq!((e.shape.inline_size, e.shape.alignment), (1, 1));
 }

@@ -31,11 +31,7 @@ fn missing_library_declaration() {
 
 #[test]
 fn missing_semicolon() {
-    assert_err(
-        "library a;\ntype S = struct {}\n",
-        "3:1",
-        "unexpected end of file, expected ';'",
-    );
+    assert_err("library a;\ntype S = struct {}\n", "3:1", "unexpected end of file, expected ';'");
 }
 
 #[test]
@@ -45,11 +41,7 @@ fn invalid_character() {
 
 #[test]
 fn unterminated_string() {
-    assert_err(
-        "library a;\nconst S string = \"abc;\n",
-        "2:18",
-        "unterminated string literal",
-    );
+    assert_err("library a;\nconst S string = \"abc;\n", "2:18", "unterminated string literal");
 }
 
 #[test]
@@ -82,11 +74,7 @@ fn resource_enum_is_rejected() {
 
 #[test]
 fn unknown_type() {
-    assert_err(
-        "library a;\ntype S = struct {\n  x Missing;\n};",
-        "3:5",
-        "unknown type 'Missing'",
-    );
+    assert_err("library a;\ntype S = struct {\n  x Missing;\n};", "3:5", "unknown type 'Missing'");
 }
 
 #[test]
@@ -132,20 +120,12 @@ fn duplicate_ordinal() {
 
 #[test]
 fn zero_ordinal() {
-    assert_err(
-        "library a;\ntype T = table { 0: x uint8; };",
-        "2:18",
-        "invalid ordinal '0'",
-    );
+    assert_err("library a;\ntype T = table { 0: x uint8; };", "2:18", "invalid ordinal '0'");
 }
 
 #[test]
 fn table_ordinal_over_64() {
-    assert_err(
-        "library a;\ntype T = table { 65: x uint8; };",
-        "2:22",
-        "exceeds the maximum of 64",
-    );
+    assert_err("library a;\ntype T = table { 65: x uint8; };", "2:22", "exceeds the maximum of 64");
 }
 
 #[test]
@@ -294,20 +274,13 @@ fn handle_in_value_type_needs_resource() {
 
 #[test]
 fn unknown_library() {
-    assert_err(
-        "library a;\nusing nowhere.lib;\n",
-        "2:7",
-        "unknown library 'nowhere.lib'",
-    );
+    assert_err("library a;\nusing nowhere.lib;\n", "2:7", "unknown library 'nowhere.lib'");
 }
 
 #[test]
 fn mismatched_library_names() {
     let e = first_error(&[("a.fidl", "library a;"), ("b.fidl", "library b;")]);
-    assert!(
-        e.starts_with("b.fidl:1:9: error: file declares library 'b'"),
-        "{e}"
-    );
+    assert!(e.starts_with("b.fidl:1:9: error: file declares library 'b'"), "{e}");
 }
 
 #[test]
@@ -339,20 +312,12 @@ fn const_out_of_range() {
 
 #[test]
 fn negative_unsigned_const() {
-    assert_err(
-        "library a;\nconst C uint32 = -1;",
-        "2:18",
-        "does not fit in uint32",
-    );
+    assert_err("library a;\nconst C uint32 = -1;", "2:18", "does not fit in uint32");
 }
 
 #[test]
 fn const_type_mismatch() {
-    assert_err(
-        "library a;\nconst C bool = 1;",
-        "2:16",
-        "cannot be interpreted as type bool",
-    );
+    assert_err("library a;\nconst C bool = 1;", "2:16", "cannot be interpreted as type bool");
 }
 
 #[test]
@@ -366,20 +331,12 @@ fn const_reference_type_mismatch() {
 
 #[test]
 fn string_const_over_bound() {
-    assert_err(
-        "library a;\nconst S string:2 = \"abc\";",
-        "2:20",
-        "exceeds the bound 2",
-    );
+    assert_err("library a;\nconst S string:2 = \"abc\";", "2:20", "exceeds the bound 2");
 }
 
 #[test]
 fn unknown_constant() {
-    assert_err(
-        "library a;\nconst C uint8 = NOPE;",
-        "2:17",
-        "unknown constant 'NOPE'",
-    );
+    assert_err("library a;\nconst C uint8 = NOPE;", "2:17", "unknown constant 'NOPE'");
 }
 
 #[test]
@@ -402,20 +359,12 @@ fn or_on_signed() {
 
 #[test]
 fn const_cycle() {
-    assert_err(
-        "library a;\nconst A uint8 = B;\nconst B uint8 = A;",
-        "3:17",
-        "includes-cycle",
-    );
+    assert_err("library a;\nconst A uint8 = B;\nconst B uint8 = A;", "3:17", "includes-cycle");
 }
 
 #[test]
 fn invalid_const_type() {
-    assert_err(
-        "library a;\ntype S = struct {};\nconst C S = 1;",
-        "3:9",
-        "invalid constant type",
-    );
+    assert_err("library a;\ntype S = struct {};\nconst C S = 1;", "3:9", "invalid constant type");
 }
 
 #[test]
@@ -447,20 +396,12 @@ fn duplicate_enum_value() {
 
 #[test]
 fn enum_value_out_of_range() {
-    assert_err(
-        "library a;\ntype E = enum : uint8 { A = 300; };",
-        "2:29",
-        "does not fit in uint8",
-    );
+    assert_err("library a;\ntype E = enum : uint8 { A = 300; };", "2:29", "does not fit in uint8");
 }
 
 #[test]
 fn bits_not_power_of_two() {
-    assert_err(
-        "library a;\ntype B = bits { A = 3; };",
-        "2:17",
-        "must be a power of two",
-    );
+    assert_err("library a;\ntype B = bits { A = 3; };", "2:17", "must be a power of two");
 }
 
 #[test]
@@ -501,11 +442,7 @@ fn flexible_two_way_in_ajar_protocol() {
 
 #[test]
 fn duplicate_method() {
-    assert_err(
-        "library a;\nprotocol P {\n  M();\n  M();\n};",
-        "4:3",
-        "multiple methods named 'M'",
-    );
+    assert_err("library a;\nprotocol P {\n  M();\n  M();\n};", "4:3", "multiple methods named 'M'");
 }
 
 #[test]
@@ -546,11 +483,7 @@ fn event_with_error() {
 
 #[test]
 fn compose_unknown_protocol() {
-    assert_err(
-        "library a;\nprotocol P {\n  compose Q;\n};",
-        "3:11",
-        "unknown protocol 'Q'",
-    );
+    assert_err("library a;\nprotocol P {\n  compose Q;\n};", "3:11", "unknown protocol 'Q'");
 }
 
 #[test]
@@ -564,11 +497,7 @@ fn compose_cycle() {
 
 #[test]
 fn attribute_on_nothing() {
-    assert_err(
-        "library a;\n@foo\n",
-        "2:1",
-        "attribute is not attached to a declaration",
-    );
+    assert_err("library a;\n@foo\n", "2:1", "attribute is not attached to a declaration");
 }
 
 #[test]
@@ -607,20 +536,13 @@ fn no_sources() {
 #[test]
 fn unreadable_file() {
     let e = fidlc::SourceFile::read(std::path::Path::new("/nonexistent/x.fidl")).unwrap_err();
-    assert!(
-        e.to_string()
-            .starts_with("/nonexistent/x.fidl:1:1: error: cannot read file"),
-        "{e}"
-    );
+    assert!(e.to_string().starts_with("/nonexistent/x.fidl:1:1: error: cannot read file"), "{e}");
 }
 
 #[test]
 fn multiple_errors_are_all_reported() {
     let e = fidlc::Compiler::new()
-        .source(
-            "a.fidl",
-            "library a;\ntype S = struct { x X; };\ntype T = struct { y Y; };",
-        )
+        .source("a.fidl", "library a;\ntype S = struct { x X; };\ntype T = struct { y Y; };")
         .compile()
         .unwrap_err();
     assert_eq!(e.0.len(), 2);
