@@ -189,3 +189,16 @@ fn signal_wait_errors() {
         Some(Status::ACCESS_DENIED)
     );
 }
+
+#[test]
+fn a_signal_raised_and_cleared_before_the_waiter_looks_is_still_reported() {
+    let counter = Counter::create();
+    let noop = Waker::from(Arc::new(CountingWaker(AtomicUsize::new(0))));
+    let mut cx = Context::from_waker(&noop);
+    let mut wait =
+        zx::host::SignalWait::new(counter.as_handle_ref(), Signals::COUNTER_POSITIVE).unwrap();
+    assert_eq!(wait.poll(&mut cx), Poll::Pending);
+    counter.add(1).unwrap();
+    counter.add(-1).unwrap();
+    assert_eq!(wait.poll(&mut cx), Poll::Ready(Ok(Signals::COUNTER_POSITIVE)));
+}

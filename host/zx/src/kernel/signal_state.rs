@@ -8,10 +8,15 @@ use std::task::Waker;
 
 /// One registered wait: woken when any bit of `mask` becomes asserted, or when the handle it
 /// waits through (`via_handle`) is closed.
+///
+/// Waits are latched, like a Zircon async wait's packet: once a requested bit is raised the
+/// wait records every signal asserted at that moment in `fired`, and reports it even if the
+/// bit clears again before the waiter looks.
 struct Waiter {
     mask: Signals,
     via_handle: u32,
     waker: Waker,
+    fired: Option<Signals>,
 }
 
 struct SignalInner {
@@ -61,17 +66,20 @@ impl SignalState {
             }
             inner
                 .waiters
-                .iter()
-                .filter(|(_, w)| w.mask.intersects(raised))
-                .map(|(_, w)| w.waker.clone())
+                .iter_mut()
+                .filter(|(_, w)| w.fired.is_none() && w.mask.intersects(raised))
+                .map(|(_, w)| {
+                    w.fired = Some(after);
+                    w.waker.clone()
+                })
                 .collect()
         };
         to_wake.into_iter().for_each(Waker::wake);
     }
 
-    /// If any bit of `mask` is asserted, removes the waiter `*key` (if any) and returns all
-    /// asserted signals. Otherwise registers `waker` under `*key` (inserting or updating) and
-    /// returns `None`.
+    /// If the waiter `*key` has fired, or any bit of `mask` is asserted now, removes the waiter
+    /// (if any) and returns the signals observed then (or now). Otherwise registers `waker`
+    /// under `*key` (inserting or updating) and returns `None`.
     pub(crate) fn poll_register(
         &self,
         key: &mut Option<WaiterKey>,
@@ -80,6 +88,13 @@ impl SignalState {
         waker: &Waker,
     ) -> Option<Signals> {
         let mut inner = self.lock();
+        if let Some(k) = *key
+            && let Some(observed) = inner.waiters[k].fired
+        {
+            inner.waiters.remove(k);
+            *key = None;
+            return Some(observed);
+        }
         if inner.asserted.intersects(mask) {
             if let Some(k) = key.take() {
                 inner.waiters.remove(k);
@@ -95,7 +110,12 @@ impl SignalState {
                 }
             }
             None => {
-                *key = Some(inner.waiters.insert(Waiter { mask, via_handle, waker: waker.clone() }))
+                *key = Some(inner.waiters.insert(Waiter {
+                    mask,
+                    via_handle,
+                    waker: waker.clone(),
+                    fired: None,
+                }))
             }
         }
         None
