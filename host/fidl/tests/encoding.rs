@@ -4,10 +4,10 @@ mod common;
 
 use common::*;
 use fidl::encoding::{
-    Array, BoundedString, Boxed, Decoder, EmptyStruct, Encoder, Optional, OptionalUnion, TypeMarker,
-    UnboundedString, UnboundedVector, Vector,
+    Array, BoundedString, Boxed, Decoder, EmptyStruct, Encoder, Optional, OptionalUnion,
+    TypeMarker, UnboundedString, UnboundedVector, Vector,
 };
-use fidl::{Error, Peered, HandleInfo, ObjectType, Rights};
+use fidl::{Error, HandleInfo, ObjectType, Peered, Rights};
 
 fn encode<T: TypeMarker>(value: T::Owned) -> Vec<u8> {
     let (bytes, handles) = Encoder::encode::<T>(value).expect("encode");
@@ -47,7 +47,10 @@ fn nonzero_padding_is_rejected_inline_and_out_of_line() {
     bytes[25] = 1; // padding after the 1-byte string body
     assert_eq!(decode::<Point>(&bytes), Err(Error::NonZeroPadding { padding_start: 25 }));
     // Padding after a primary object smaller than 8 bytes.
-    assert_eq!(decode::<u32>(&[1, 0, 0, 0, 0, 0, 9, 0]), Err(Error::NonZeroPadding { padding_start: 6 }));
+    assert_eq!(
+        decode::<u32>(&[1, 0, 0, 0, 0, 0, 9, 0]),
+        Err(Error::NonZeroPadding { padding_start: 6 })
+    );
 }
 
 #[test]
@@ -73,13 +76,22 @@ fn message_must_be_consumed_exactly() {
 fn string_errors() {
     type S2 = BoundedString<2>;
     assert_eq!(decode::<UnboundedString>(&string_bytes(0, 0, &[])), Err(Error::NotNullable));
-    assert_eq!(decode::<UnboundedString>(&string_bytes(1, 0, &[])), Err(Error::NonEmptyStringWithNullBody));
-    assert_eq!(decode::<UnboundedString>(&string_bytes(0, 1, &[])), Err(Error::InvalidPresenceIndicator));
+    assert_eq!(
+        decode::<UnboundedString>(&string_bytes(1, 0, &[])),
+        Err(Error::NonEmptyStringWithNullBody)
+    );
+    assert_eq!(
+        decode::<UnboundedString>(&string_bytes(0, 1, &[])),
+        Err(Error::InvalidPresenceIndicator)
+    );
     assert_eq!(
         decode::<UnboundedString>(&string_bytes(1 << 32, PRESENT, &[])),
         Err(Error::StringCountExceeds32BitLimit { count: 1 << 32 })
     );
-    assert_eq!(decode::<UnboundedString>(&string_bytes(9, PRESENT, &[b'a'; 8])), Err(Error::OutOfRange));
+    assert_eq!(
+        decode::<UnboundedString>(&string_bytes(9, PRESENT, &[b'a'; 8])),
+        Err(Error::OutOfRange)
+    );
     assert_eq!(
         decode::<S2>(&string_bytes(3, PRESENT, &[b'a', b'b', b'c', 0, 0, 0, 0, 0])),
         Err(Error::StringTooLong { max_bytes: 2, actual_bytes: 3 })
@@ -149,7 +161,10 @@ fn box_presence() {
     let bytes = encode::<Boxed<u64>>(Some(Box::new(5)));
     assert_eq!(bytes, [[0xff; 8], [5, 0, 0, 0, 0, 0, 0, 0]].concat());
     assert_eq!(decode::<Boxed<u64>>(&bytes), Ok(Some(Box::new(5))));
-    assert_eq!(decode::<Boxed<u64>>(&[1, 0, 0, 0, 0, 0, 0, 0]), Err(Error::InvalidPresenceIndicator));
+    assert_eq!(
+        decode::<Boxed<u64>>(&[1, 0, 0, 0, 0, 0, 0, 0]),
+        Err(Error::InvalidPresenceIndicator)
+    );
 }
 
 #[test]
@@ -168,11 +183,19 @@ fn enum_and_bits_strictness() {
     assert_eq!(decode::<Letter>(&[3, 0, 0, 0, 0, 0, 0, 0]), Err(Error::InvalidEnumValue));
     assert_eq!(decode::<Perms>(&[3, 0, 0, 0, 0, 0, 0, 0]), Ok(Perms::READ | Perms::WRITE));
     assert_eq!(decode::<Perms>(&[4, 0, 0, 0, 0, 0, 0, 0]), Err(Error::InvalidBitsValue));
-    assert_eq!(Encoder::encode::<Perms>(Perms::from_bits_retain(8)).unwrap_err(), Error::InvalidBitsValue);
+    assert_eq!(
+        Encoder::encode::<Perms>(Perms::from_bits_retain(8)).unwrap_err(),
+        Error::InvalidBitsValue
+    );
 }
 
 fn envelope(num_bytes: u32, num_handles: u16, flags: u16) -> Vec<u8> {
-    [num_bytes.to_le_bytes().to_vec(), num_handles.to_le_bytes().to_vec(), flags.to_le_bytes().to_vec()].concat()
+    [
+        num_bytes.to_le_bytes().to_vec(),
+        num_handles.to_le_bytes().to_vec(),
+        flags.to_le_bytes().to_vec(),
+    ]
+    .concat()
 }
 
 fn table_bytes(max_ordinal: u64, envelopes: &[Vec<u8>], payload: &[u8]) -> Vec<u8> {
@@ -191,11 +214,8 @@ fn table_layout_inline_and_out_of_line_envelopes() {
     let bytes = encode::<Config>(value.clone());
     let mut inline_count = 7u32.to_le_bytes().to_vec();
     inline_count.extend(envelope(0, 0, 1)[4..].iter());
-    let expected = table_bytes(
-        3,
-        &[vec![0; 8], inline_count, envelope(8, 0, 0)],
-        &9u64.to_le_bytes(),
-    );
+    let expected =
+        table_bytes(3, &[vec![0; 8], inline_count, envelope(8, 0, 0)], &9u64.to_le_bytes());
     assert_eq!(bytes, expected);
     assert_eq!(decode::<Config>(&bytes), Ok(value));
     assert_eq!(encode::<Config>(Config::default()), table_bytes(0, &[], &[]));
@@ -204,10 +224,24 @@ fn table_layout_inline_and_out_of_line_envelopes() {
 #[test]
 fn table_unknown_fields_are_dropped_and_their_handles_closed() {
     let (channel, peer) = fidl::Channel::create();
-    let bytes = table_bytes(5, &[vec![0; 8], vec![0; 8], vec![0; 8], vec![0; 8], envelope(8, 1, 0)], &[0xab; 8]);
-    let handles = vec![HandleInfo::new(channel.into(), ObjectType::CHANNEL, Rights::CHANNEL_DEFAULT)];
+    let bytes = table_bytes(
+        5,
+        &[vec![0; 8], vec![0; 8], vec![0; 8], vec![0; 8], envelope(8, 1, 0)],
+        &[0xab; 8],
+    );
+    let handles =
+        vec![HandleInfo::new(channel.into(), ObjectType::CHANNEL, Rights::CHANNEL_DEFAULT)];
     assert_eq!(Decoder::decode::<Config>(&bytes, handles), Ok(Config::default()));
     // The unknown field's channel was closed: its peer sees PEER_CLOSED.
+    assert_eq!(peer.is_closed(), Ok(true));
+}
+
+#[test]
+fn handles_after_an_encode_failure_are_closed() {
+    let (channel, peer) = fidl::Channel::create();
+    let invalid = fidl::Event::from(fidl::NullableHandle::invalid());
+    let value = Carrier { ev: invalid, maybe: Some(channel.into()) };
+    assert_eq!(Encoder::encode::<Carrier>(value).unwrap_err(), Error::NotNullable);
     assert_eq!(peer.is_closed(), Ok(true));
 }
 
@@ -225,7 +259,10 @@ fn table_and_envelope_errors() {
     let absent = [0u8; 8].to_vec();
     // Absent / invalid table body.
     assert_eq!(decode::<Config>(&[[0u8; 8], [0; 8]].concat()), Err(Error::NotNullable));
-    assert_eq!(decode::<Config>(&[[0u8; 8], [1; 8]].concat()), Err(Error::InvalidPresenceIndicator));
+    assert_eq!(
+        decode::<Config>(&[[0u8; 8], [1; 8]].concat()),
+        Err(Error::InvalidPresenceIndicator)
+    );
     let mut huge = table_bytes(0, &[], &[]);
     huge[..8].copy_from_slice(&(1u64 << 32).to_le_bytes());
     assert_eq!(decode::<Config>(&huge), Err(Error::TableCountExceeds32BitLimit { count: 1 << 32 }));
@@ -238,29 +275,53 @@ fn table_and_envelope_errors() {
     );
     // u32 field sent out of line; u64 field sent inline.
     assert_eq!(
-        decode::<Config>(&table_bytes(2, &[absent.clone(), envelope(8, 0, 0)], &[7, 0, 0, 0, 0, 0, 0, 0])),
+        decode::<Config>(&table_bytes(
+            2,
+            &[absent.clone(), envelope(8, 0, 0)],
+            &[7, 0, 0, 0, 0, 0, 0, 0]
+        )),
         Err(Error::InvalidInlineBitInEnvelope)
     );
     assert_eq!(
-        decode::<Config>(&table_bytes(3, &[absent.clone(), absent.clone(), envelope(7, 0, 1)], &[])),
+        decode::<Config>(&table_bytes(
+            3,
+            &[absent.clone(), absent.clone(), envelope(7, 0, 1)],
+            &[]
+        )),
         Err(Error::InvalidInlineBitInEnvelope)
     );
     // Byte counts: not a multiple of 8, beyond the message, wrong for the value.
     assert_eq!(
-        decode::<Config>(&table_bytes(4, &[absent.clone(), absent.clone(), absent.clone(), envelope(4, 0, 0)], &[0; 8])),
+        decode::<Config>(&table_bytes(
+            4,
+            &[absent.clone(), absent.clone(), absent.clone(), envelope(4, 0, 0)],
+            &[0; 8]
+        )),
         Err(Error::InvalidNumBytesInEnvelope { num_bytes: 4 })
     );
     assert_eq!(
-        decode::<Config>(&table_bytes(4, &[absent.clone(), absent.clone(), absent.clone(), envelope(16, 0, 0)], &[0; 8])),
+        decode::<Config>(&table_bytes(
+            4,
+            &[absent.clone(), absent.clone(), absent.clone(), envelope(16, 0, 0)],
+            &[0; 8]
+        )),
         Err(Error::EnvelopeBytesExceedMessageLength { num_bytes: 16 })
     );
     assert_eq!(
-        decode::<Config>(&table_bytes(3, &[absent.clone(), absent.clone(), envelope(16, 0, 0)], &[0; 16])),
+        decode::<Config>(&table_bytes(
+            3,
+            &[absent.clone(), absent.clone(), envelope(16, 0, 0)],
+            &[0; 16]
+        )),
         Err(Error::InvalidNumBytesInEnvelope { num_bytes: 16 })
     );
     // Handle counts: beyond the message, wrong for the value.
     assert_eq!(
-        decode::<Config>(&table_bytes(4, &[absent.clone(), absent.clone(), absent.clone(), envelope(0, 1, 1)], &[])),
+        decode::<Config>(&table_bytes(
+            4,
+            &[absent.clone(), absent.clone(), absent.clone(), envelope(0, 1, 1)],
+            &[]
+        )),
         Err(Error::EnvelopeHandlesExceedMessageLength { num_handles: 1 })
     );
     let event = fidl::Event::create();
@@ -285,7 +346,10 @@ fn unions_known_unknown_and_zero_ordinal() {
     assert_eq!(small, union_bytes(1, [3, 0, 0, 0, 0, 0, 1, 0].to_vec(), &[]));
     let unknown = union_bytes(99, envelope(8, 0, 0), &[0xab; 8]);
     assert_eq!(decode::<Shape>(&unknown), Ok(Shape::__SourceBreaking { unknown_ordinal: 99 }));
-    assert_eq!(decode::<StrictShape>(&unknown), Err(Error::UnknownStrictUnionMember { ordinal: 99 }));
+    assert_eq!(
+        decode::<StrictShape>(&unknown),
+        Err(Error::UnknownStrictUnionMember { ordinal: 99 })
+    );
     assert_eq!(
         Encoder::encode::<Shape>(Shape::__SourceBreaking { unknown_ordinal: 99 }).unwrap_err(),
         Error::UnknownUnionTag { ordinal: 99 }
@@ -295,7 +359,10 @@ fn unions_known_unknown_and_zero_ordinal() {
         Error::UnionFieldNotSet
     );
     assert_eq!(decode::<Shape>(&[0; 16]), Err(Error::NotNullable));
-    assert_eq!(decode::<Shape>(&union_bytes(0, envelope(8, 0, 0), &[0; 8])), Err(Error::UnionFieldNotSet));
+    assert_eq!(
+        decode::<Shape>(&union_bytes(0, envelope(8, 0, 0), &[0; 8])),
+        Err(Error::UnionFieldNotSet)
+    );
     assert_eq!(decode::<OptionalUnion<Shape>>(&[0; 16]), Ok(None));
     assert_eq!(decode::<OptionalUnion<Shape>>(&small), Ok(Some(Box::new(Shape::Small(3)))));
 }
@@ -303,14 +370,16 @@ fn unions_known_unknown_and_zero_ordinal() {
 #[test]
 fn handles_carry_fidl_type_and_rights_on_encode() {
     let event = fidl::Event::create();
-    let (bytes, handles) =
-        Encoder::encode::<Carrier>(Carrier { ev: event, maybe: None }).unwrap();
+    let (bytes, handles) = Encoder::encode::<Carrier>(Carrier { ev: event, maybe: None }).unwrap();
     assert_eq!(bytes, vec![0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
     assert_eq!(handles.len(), 1);
     assert_eq!(handles[0].object_type, ObjectType::EVENT);
     assert_eq!(handles[0].rights, Rights::from_bits_retain(BASIC));
     let invalid = fidl::Event::from(fidl::NullableHandle::invalid());
-    assert_eq!(Encoder::encode::<Carrier>(Carrier { ev: invalid, maybe: None }).unwrap_err(), Error::NotNullable);
+    assert_eq!(
+        Encoder::encode::<Carrier>(Carrier { ev: invalid, maybe: None }).unwrap_err(),
+        Error::NotNullable
+    );
 }
 
 fn event_info(rights: Rights) -> HandleInfo {
@@ -323,7 +392,8 @@ fn event_info(rights: Rights) -> HandleInfo {
 #[test]
 fn handle_decode_checks_type_and_rights_and_reduces_extra_rights() {
     let bytes = [0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0];
-    let carrier = Decoder::decode::<Carrier>(&bytes, vec![event_info(Rights::EVENT_DEFAULT)]).unwrap();
+    let carrier =
+        Decoder::decode::<Carrier>(&bytes, vec![event_info(Rights::EVENT_DEFAULT)]).unwrap();
     assert_eq!(carrier.ev.basic_info().unwrap().rights, Rights::from_bits_retain(BASIC));
     let few = Rights::from_bits_retain(BASIC) - Rights::INSPECT;
     assert_eq!(
@@ -334,14 +404,20 @@ fn handle_decode_checks_type_and_rights_and_reduces_extra_rights() {
     let wrong = HandleInfo::new(channel.into(), ObjectType::CHANNEL, Rights::CHANNEL_DEFAULT);
     assert_eq!(
         Decoder::decode::<Carrier>(&bytes, vec![wrong]).unwrap_err(),
-        Error::IncorrectHandleSubtype { expected: ObjectType::EVENT, received: ObjectType::CHANNEL }
+        Error::IncorrectHandleSubtype {
+            expected: ObjectType::EVENT,
+            received: ObjectType::CHANNEL
+        }
     );
 }
 
 #[test]
 fn handle_presence_and_count_errors() {
     assert_eq!(decode::<Carrier>(&[0; 8]), Err(Error::NotNullable));
-    assert_eq!(decode::<Carrier>(&[1, 0, 0, 0, 0, 0, 0, 0]), Err(Error::InvalidHandlePresenceIndicator));
+    assert_eq!(
+        decode::<Carrier>(&[1, 0, 0, 0, 0, 0, 0, 0]),
+        Err(Error::InvalidHandlePresenceIndicator)
+    );
     assert_eq!(decode::<Carrier>(&[0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]), Err(Error::TooFewHandles));
     let two = vec![event_info(Rights::EVENT_DEFAULT), event_info(Rights::EVENT_DEFAULT)];
     assert_eq!(
@@ -368,7 +444,10 @@ fn message_limits_on_encode() {
 
 #[test]
 fn conformance_codes_name_gidl_errors() {
-    assert_eq!(Error::VectorTooLong { max_length: 1, actual_length: 2 }.conformance_code(), Some("COUNT_EXCEEDS_LIMIT"));
+    assert_eq!(
+        Error::VectorTooLong { max_length: 1, actual_length: 2 }.conformance_code(),
+        Some("COUNT_EXCEEDS_LIMIT")
+    );
     assert_eq!(Error::NotNullable.conformance_code(), Some("NON_NULLABLE_TYPE_WITH_NULL_VALUE"));
     assert_eq!(Error::InvalidHeader.conformance_code(), None);
 }

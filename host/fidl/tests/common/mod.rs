@@ -196,7 +196,12 @@ impl TypeMarker for Letter {
     fn inline_size() -> usize {
         2
     }
-    fn encode(value: Self, encoder: &mut Encoder, offset: usize, _depth: Depth) -> fidl::Result<()> {
+    fn encode(
+        value: Self,
+        encoder: &mut Encoder,
+        offset: usize,
+        _depth: Depth,
+    ) -> fidl::Result<()> {
         encoder.write_num(value.into_primitive(), offset);
         Ok(())
     }
@@ -222,7 +227,12 @@ impl TypeMarker for Perms {
     fn inline_size() -> usize {
         1
     }
-    fn encode(value: Self, encoder: &mut Encoder, offset: usize, _depth: Depth) -> fidl::Result<()> {
+    fn encode(
+        value: Self,
+        encoder: &mut Encoder,
+        offset: usize,
+        _depth: Depth,
+    ) -> fidl::Result<()> {
         if value.bits() & !Self::all().bits() != 0 {
             return Err(fidl::Error::InvalidBitsValue);
         }
