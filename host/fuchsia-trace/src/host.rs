@@ -1,0 +1,142 @@
+//! Host-only: trace sessions that record events in memory (the host's trace manager).
+//!
+//! Product code never uses this module; tests start a [`Session`] for some categories, run
+//! code that emits events, and read [`Session::events`].
+//!
+//! Concurrency: the list of active sessions is a process-wide mutex touched by threads that
+//! start or stop sessions and by threads emitting events of an enabled category (held only
+//! to clone the matching sessions). Each session's event list has its own mutex, held only
+//! to push or copy events.
+
+use crate::Scope;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// The value of a recorded argument.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ArgData {
+    Null,
+    Bool(bool),
+    Int32(i32),
+    Uint32(u32),
+    Int64(i64),
+    Uint64(u64),
+    Double(f64),
+    String(String),
+    Koid(u64),
+}
+
+/// What kind of event was recorded.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EventKind {
+    /// `duration!` began.
+    DurationBegin,
+    /// The matching `duration!` scope ended.
+    DurationEnd,
+    /// `instant!`.
+    Instant { scope: Scope },
+}
+
+/// One recorded event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    pub category: String,
+    pub name: String,
+    pub kind: EventKind,
+    pub args: Vec<(String, ArgData)>,
+    /// Monotonic time of the event, nanoseconds.
+    pub timestamp_nanos: i64,
+    /// The emitting thread.
+    pub thread: std::thread::ThreadId,
+    /// Moniker of the emitting thread's component instance, if any.
+    pub moniker: Option<String>,
+}
+
+impl Event {
+    pub(crate) fn now(
+        category: String,
+        name: String,
+        kind: EventKind,
+        args: Vec<(String, ArgData)>,
+    ) -> Event {
+        Event {
+            category,
+            name,
+            kind,
+            args,
+            timestamp_nanos: zx::MonotonicInstant::get().into_nanos(),
+            thread: std::thread::current().id(),
+            moniker: fuchsia_runtime::host::current_component()
+                .map(|instance| instance.moniker().to_owned()),
+        }
+    }
+
+    /// The argument named `key`, if recorded.
+    pub fn arg(&self, key: &str) -> Option<&ArgData> {
+        self.args.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+}
+
+/// One active session's categories and events.
+#[derive(Debug)]
+pub struct SessionState {
+    categories: Vec<String>,
+    events: Mutex<Vec<Event>>,
+}
+
+impl SessionState {
+    pub(crate) fn record(&self, event: Event) {
+        lock(&self.events).push(event);
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Number of active sessions: the one load every macro makes.
+static ACTIVE: AtomicUsize = AtomicUsize::new(0);
+static SESSIONS: Mutex<Vec<Arc<SessionState>>> = Mutex::new(Vec::new());
+
+pub(crate) fn any_session_active() -> bool {
+    ACTIVE.load(Ordering::Relaxed) != 0
+}
+
+pub(crate) fn sessions_for(category: &str) -> Vec<Arc<SessionState>> {
+    lock(&SESSIONS)
+        .iter()
+        .filter(|session| session.categories.iter().any(|c| c == category))
+        .cloned()
+        .collect()
+}
+
+/// A trace session recording the events of some categories until dropped.
+#[derive(Debug)]
+pub struct Session {
+    state: Arc<SessionState>,
+}
+
+impl Session {
+    /// Starts recording events of `categories`.
+    pub fn start(categories: &[&str]) -> Session {
+        let state = Arc::new(SessionState {
+            categories: categories.iter().map(|c| (*c).to_owned()).collect(),
+            events: Mutex::new(Vec::new()),
+        });
+        lock(&SESSIONS).push(Arc::clone(&state));
+        ACTIVE.fetch_add(1, Ordering::Relaxed);
+        Session { state }
+    }
+
+    /// The events recorded so far, in the order they were written.
+    pub fn events(&self) -> Vec<Event> {
+        lock(&self.state.events).clone()
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        lock(&SESSIONS).retain(|session| !Arc::ptr_eq(session, &self.state));
+        ACTIVE.fetch_sub(1, Ordering::Relaxed);
+    }
+}

@@ -1,0 +1,95 @@
+//! Host build of `fuchsia_trace`: the trace macros and functions components call.
+//!
+//! On Fuchsia the trace engine writes records into a buffer shared with the trace manager,
+//! and only categories enabled by the running trace session are recorded. On the host the
+//! "trace manager" is [`host::Session`]: while no session is active every macro costs one
+//! relaxed atomic load and evaluates none of its arguments; while sessions are active,
+//! events of their categories are recorded in memory with the emitting thread and component
+//! moniker, for tests to inspect.
+
+mod args;
+mod events;
+pub mod host;
+mod session;
+
+pub use args::{Arg, ArgValue};
+pub use events::{DurationScope, duration, instant};
+pub use session::{CategoryString, TraceCategoryContext, category_enabled, is_enabled};
+
+/// The scope of an instant event.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// Visible on the emitting thread's track.
+    Thread,
+    /// Visible on the emitting process's track.
+    Process,
+    /// Visible globally.
+    Global,
+}
+
+/// An identifier for flows and async spans.
+#[repr(transparent)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Id(u64);
+
+impl Id {
+    /// A fresh id, distinct from every other `Id::new()` of this process.
+    pub fn new() -> Self {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        Id(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+impl Default for Id {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl From<u64> for Id {
+    fn from(id: u64) -> Self {
+        Id(id)
+    }
+}
+
+impl From<Id> for u64 {
+    fn from(id: Id) -> Self {
+        id.0
+    }
+}
+
+/// Records a duration from this statement to the end of the enclosing block.
+///
+/// `duration!("category", "name", "key" => value, ...)`; category and name are
+/// `&'static str` or `&'static CStr`. The arguments are evaluated only when the category
+/// is enabled.
+#[macro_export]
+macro_rules! duration {
+    ($category:expr, $name:expr $(, $key:expr => $val:expr)* $(,)?) => {
+        let _scope = if let ::std::option::Option::Some(context) =
+            $crate::TraceCategoryContext::acquire($category)
+        {
+            ::std::option::Option::Some($crate::duration(
+                context,
+                $name,
+                &[$($crate::ArgValue::of($key, $val)),*],
+            ))
+        } else {
+            ::std::option::Option::None
+        };
+    };
+}
+
+/// Records an instant event: `instant!("category", "name", Scope::Process, "key" => value)`.
+/// The arguments are evaluated only when the category is enabled.
+#[macro_export]
+macro_rules! instant {
+    ($category:expr, $name:expr, $scope:expr $(, $key:expr => $val:expr)* $(,)?) => {
+        if let ::std::option::Option::Some(context) =
+            $crate::TraceCategoryContext::acquire($category)
+        {
+            $crate::instant(&context, $name, $scope, &[$($crate::ArgValue::of($key, $val)),*]);
+        }
+    };
+}

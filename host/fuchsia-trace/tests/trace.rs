@@ -1,0 +1,103 @@
+//! Trace macros: recorded only for enabled categories, arguments evaluated only then.
+
+use fuchsia_trace::host::{ArgData, EventKind, Session};
+use fuchsia_trace::{Scope, category_enabled, duration, instant};
+use std::cell::Cell;
+
+// Each test uses its own category names: tests run in parallel and sessions are global.
+
+#[test]
+fn disabled_categories_record_nothing_and_evaluate_no_argument() {
+    let session = Session::start(&["other-category"]);
+    let evaluated = Cell::new(0);
+    let count = || {
+        evaluated.set(evaluated.get() + 1);
+        1u64
+    };
+    {
+        duration!("off-category", "work", "n" => count());
+    }
+    instant!("off-category", "tick", Scope::Process, "n" => count());
+    assert_eq!(evaluated.get(), 0);
+    assert!(!category_enabled("off-category"));
+    assert!(session.events().iter().all(|e| e.category != "off-category"));
+}
+
+#[test]
+fn a_duration_records_begin_with_arguments_and_end_at_scope_exit() {
+    let session = Session::start(&["dur-cat"]);
+    {
+        duration!("dur-cat", "forward", "bytes" => 12u64, "name" => "p1");
+        instant!("dur-cat", "inside", Scope::Thread);
+    }
+    let events = session.events();
+    let kinds: Vec<_> = events.iter().map(|e| (e.name.as_str(), e.kind.clone())).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ("forward", EventKind::DurationBegin),
+            ("inside", EventKind::Instant { scope: Scope::Thread }),
+            ("forward", EventKind::DurationEnd),
+        ]
+    );
+    assert_eq!(events[0].arg("bytes"), Some(&ArgData::Uint64(12)));
+    assert_eq!(events[0].arg("name"), Some(&ArgData::String("p1".into())));
+    assert!(events[0].timestamp_nanos <= events[2].timestamp_nanos);
+    assert_eq!(events[0].thread, std::thread::current().id());
+}
+
+#[test]
+fn instants_take_c_string_names_and_every_argument_type() {
+    let session = Session::start(&["inst-cat"]);
+    let owned = String::from("s");
+    instant!(c"inst-cat", c"all", Scope::Global,
+        "b" => true, "i" => -1i32, "u" => 2u32, "l" => -3i64, "d" => 0.5f64,
+        "z" => 4usize, "s" => &owned, "n" => (), "k" => zx::Koid::from_raw(9));
+    let events = session.events();
+    assert_eq!(events.len(), 1);
+    let event = &events[0];
+    assert_eq!(event.kind, EventKind::Instant { scope: Scope::Global });
+    assert_eq!(event.arg("b"), Some(&ArgData::Bool(true)));
+    assert_eq!(event.arg("i"), Some(&ArgData::Int32(-1)));
+    assert_eq!(event.arg("u"), Some(&ArgData::Uint32(2)));
+    assert_eq!(event.arg("l"), Some(&ArgData::Int64(-3)));
+    assert_eq!(event.arg("d"), Some(&ArgData::Double(0.5)));
+    assert_eq!(event.arg("z"), Some(&ArgData::Uint64(4)));
+    assert_eq!(event.arg("s"), Some(&ArgData::String("s".into())));
+    assert_eq!(event.arg("n"), Some(&ArgData::Null));
+    assert_eq!(event.arg("k"), Some(&ArgData::Koid(9)));
+    assert_eq!(event.arg("missing"), None);
+}
+
+#[test]
+fn a_stopped_session_records_nothing_more() {
+    let session = Session::start(&["stop-cat"]);
+    assert!(fuchsia_trace::is_enabled());
+    let other = Session::start(&["stop-cat"]);
+    drop(other);
+    instant!("stop-cat", "one", Scope::Process);
+    assert_eq!(session.events().len(), 1);
+    drop(session);
+    assert!(!category_enabled("stop-cat"));
+}
+
+#[test]
+fn events_carry_the_component_moniker() {
+    let session = Session::start(&["moniker-cat"]);
+    let instance =
+        fuchsia_runtime::host::ComponentInstance::new("realm_builder:t/c", "#meta/c.cm", []);
+    {
+        let _entered = instance.enter();
+        instant!("moniker-cat", "in", Scope::Process);
+    }
+    instant!("moniker-cat", "out", Scope::Process);
+    let monikers: Vec<_> = session.events().into_iter().map(|e| e.moniker).collect();
+    assert_eq!(monikers, vec![Some("realm_builder:t/c".to_owned()), None]);
+}
+
+#[test]
+fn ids_are_distinct_and_convert() {
+    let (a, b) = (fuchsia_trace::Id::new(), fuchsia_trace::Id::default());
+    assert_ne!(a, b);
+    assert_eq!(u64::from(fuchsia_trace::Id::from(7)), 7);
+}
