@@ -534,8 +534,10 @@ fn compile_method(
         let success = match &response {
             Some(t) => t.clone(),
             None => {
-                let empty =
-                    QualifiedName { library: library.clone(), name: result_member_name(&raw.name.name, &m.name, "Response") };
+                let empty = QualifiedName {
+                    library: library.clone(),
+                    name: result_member_name(&raw.name.name, &m.name, "Response"),
+                };
                 if r.registry.get(&empty).is_some() {
                     return Err(Error::new(
                         &m.span,
