@@ -22,6 +22,19 @@ pub fn doc(out: &mut String, attributes: &Attributes, indent: &str) {
     }
 }
 
+/// Derives of a struct, table or union: resource types are only Debug and
+/// PartialEq; value types are Clone, and also Eq/Hash/Ord when they hold no
+/// floats (as in-tree).
+fn derives(names: &TypeNames<'_>, ty: &Type, resource: bool, extra: &str) -> String {
+    if resource {
+        format!("Debug, {extra}PartialEq")
+    } else if names.has_float(ty, &mut Vec::new()) {
+        format!("Clone, Debug, {extra}PartialEq")
+    } else {
+        format!("Clone, Debug, {extra}PartialEq, Eq, Hash, PartialOrd, Ord")
+    }
+}
+
 fn marker_header(out: &mut String, rust: &str, align: u32, size: u32) {
     let _ = writeln!(out, "impl {TM} for {rust} {{");
     let _ = writeln!(out, "    type Owned = Self;");
@@ -50,7 +63,8 @@ pub fn struct_decl(out: &mut String, names: &TypeNames<'_>, s: &StructDecl) {
         let _ = writeln!(out, "}}\n");
         return;
     }
-    let derive = if s.resource { "Debug, PartialEq" } else { "Clone, Debug, PartialEq" };
+    let derive =
+        derives(names, &Type::Struct { name: s.name.clone(), boxed: false }, s.resource, "");
     let _ = writeln!(out, "#[derive({derive})]");
     let _ = writeln!(out, "pub struct {rust} {{");
     for m in &s.members {
@@ -105,8 +119,7 @@ pub fn struct_decl(out: &mut String, names: &TypeNames<'_>, s: &StructDecl) {
 pub fn table_decl(out: &mut String, names: &TypeNames<'_>, t: &TableDecl) {
     let rust = upper_camel(&t.name.name);
     doc(out, &t.attributes, "");
-    let derive =
-        if t.resource { "Debug, Default, PartialEq" } else { "Clone, Debug, Default, PartialEq" };
+    let derive = derives(names, &Type::Table { name: t.name.clone() }, t.resource, "Default, ");
     let _ = writeln!(out, "#[derive({derive})]");
     let _ = writeln!(out, "pub struct {rust} {{");
     for m in &t.members {
@@ -163,7 +176,8 @@ pub fn table_decl(out: &mut String, names: &TypeNames<'_>, t: &TableDecl) {
 pub fn union_decl(out: &mut String, names: &TypeNames<'_>, u: &UnionDecl) {
     let rust = upper_camel(&u.name.name);
     doc(out, &u.attributes, "");
-    let derive = if u.resource { "Debug, PartialEq" } else { "Clone, Debug, PartialEq" };
+    let derive =
+        derives(names, &Type::Union { name: u.name.clone(), optional: false }, u.resource, "");
     let _ = writeln!(out, "#[derive({derive})]");
     let _ = writeln!(out, "pub enum {rust} {{");
     for m in &u.members {

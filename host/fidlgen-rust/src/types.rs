@@ -169,6 +169,30 @@ impl<'c> TypeNames<'c> {
         }
     }
 
+    /// Whether `ty` contains a float anywhere (then Eq/Ord/Hash cannot be
+    /// derived). `seen` guards against recursive types.
+    pub fn has_float(&self, ty: &Type, seen: &mut Vec<QualifiedName>) -> bool {
+        match ty {
+            Type::Primitive(p) => matches!(p, PrimitiveType::Float32 | PrimitiveType::Float64),
+            Type::Vector { element, .. } | Type::Array { element, .. } => {
+                self.has_float(element, seen)
+            }
+            Type::Struct { name, .. } | Type::Table { name } | Type::Union { name, .. } => {
+                if seen.contains(name) {
+                    return false;
+                }
+                seen.push(name.clone());
+                match self.compilation.find(name) {
+                    Some(Decl::Struct(s)) => s.members.iter().any(|m| self.has_float(&m.ty, seen)),
+                    Some(Decl::Table(t)) => t.members.iter().any(|m| self.has_float(&m.ty, seen)),
+                    Some(Decl::Union(u)) => u.members.iter().any(|m| self.has_float(&m.ty, seen)),
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
+    }
+
     /// Whether values of `ty` can be cloned (hold no handles).
     pub fn is_resource(&self, ty: &Type) -> bool {
         match ty {
