@@ -151,10 +151,7 @@ mod tests {
         let h = BlockHeader::new(1, BlockType::Header)
             .with_header_version(2)
             .with_header_magic(u32::from_le_bytes(*b"INSP") as u64);
-        assert_eq!(
-            h.0.to_le_bytes(),
-            [0x01, 0x02, 0x02, 0x00, 0x49, 0x4e, 0x53, 0x50]
-        );
+        assert_eq!(h.0.to_le_bytes(), [0x01, 0x02, 0x02, 0x00, 0x49, 0x4e, 0x53, 0x50]);
     }
 
     #[test]
@@ -164,13 +161,21 @@ mod tests {
     }
 
     #[test]
+    fn uint_and_int_goldens() {
+        let h = BlockHeader::new(1, BlockType::UintValue);
+        assert_eq!(&h.0.to_le_bytes()[..2], &[0x01, 0x05]);
+        assert_eq!(
+            Payload(-5i64 as u64).0.to_le_bytes(),
+            [0xfb, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]
+        );
+    }
+
+    #[test]
     fn setters_truncate_to_the_field() {
         let h = BlockHeader::default().with_order(0xff);
         assert_eq!(h.order(), 0xf);
         assert_eq!(h.reserved(), 0);
-        let p = Payload::default()
-            .with_buffer_extent_index(u64::MAX)
-            .with_buffer_format(2);
+        let p = Payload::default().with_buffer_extent_index(u64::MAX).with_buffer_format(2);
         assert_eq!(p.buffer_extent_index(), (1 << 28) - 1);
         assert_eq!(p.buffer_format(), 2);
         assert_eq!(p.buffer_total_length(), 0);
@@ -183,9 +188,7 @@ mod tests {
             .with_array_display(1)
             .with_array_slot_count(10);
         assert_eq!(p.0, 0x0a_15);
-        let l = Payload::default()
-            .with_link_content_index(7)
-            .with_link_disposition(1);
+        let l = Payload::default().with_link_content_index(7).with_link_disposition(1);
         assert_eq!(l.0, (1u64 << 60) | 7);
         assert_eq!(l.link_disposition(), 1);
     }

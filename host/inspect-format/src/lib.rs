@@ -177,20 +177,11 @@ mod tests {
 
     #[test]
     fn enums_decode_only_known_values() {
-        assert_eq!(
-            PropertyFormat::from_raw(2),
-            Some(PropertyFormat::StringReference)
-        );
+        assert_eq!(PropertyFormat::from_raw(2), Some(PropertyFormat::StringReference));
         assert_eq!(PropertyFormat::from_raw(3), None);
-        assert_eq!(
-            LinkNodeDisposition::from_raw(1),
-            Some(LinkNodeDisposition::Inline)
-        );
+        assert_eq!(LinkNodeDisposition::from_raw(1), Some(LinkNodeDisposition::Inline));
         assert_eq!(LinkNodeDisposition::from_raw(2), None);
-        assert_eq!(
-            ArrayDisplay::from_raw(2),
-            Some(ArrayDisplay::ExponentialHistogram)
-        );
+        assert_eq!(ArrayDisplay::from_raw(2), Some(ArrayDisplay::ExponentialHistogram));
         assert_eq!(ArrayDisplay::from_raw(3), None);
     }
 }

@@ -118,9 +118,10 @@ impl Heap {
 
     /// Writes all changed ranges through to the VMO.
     pub(crate) fn flush(&mut self) {
-        for range in std::mem::take(&mut self.dirty) {
+        let Heap { vmo, mirror, dirty, .. } = self;
+        for range in dirty.drain(..) {
             // The VMO is at least `max_size` bytes and the mirror never exceeds it.
-            let _ = self.vmo.write(&self.mirror[range.clone()], range.start as u64);
+            let _ = vmo.write(&mirror[range.clone()], range.start as u64);
         }
     }
 
