@@ -3,9 +3,8 @@
 //! proxies on the proxy thread. Messages are 64 bytes, moved in rounds of `ROUND` messages.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use proxy_manager::proxy::{ChannelProxy, run_proxy_thread};
-use proxy_manager::wake_sources::WakeSources;
-use std::sync::Arc;
+use proxy_manager::proxy::{ChannelProxy, ProxyRegistration};
+use proxy_manager::proxy_thread::{Work, run_proxy_thread};
 use std::time::{Duration, Instant};
 
 const ROUND: u64 = 64;
@@ -51,7 +50,7 @@ fn pump(
 /// A running proxy thread with `idle` extra proxies that never see traffic, and the ends of
 /// one active proxy: (remote end, container end, container's counter handle).
 struct ProxyThread {
-    _sender: async_channel::Sender<(ChannelProxy, Arc<WakeSources>)>,
+    _sender: async_channel::Sender<Work>,
     _idle_peers: Vec<(zx::Channel, zx::Channel)>,
     remote: zx::Channel,
     container: zx::Channel,
@@ -67,7 +66,12 @@ fn proxy_thread(idle: usize) -> ProxyThread {
         let message_counter = zx::Counter::create();
         let counter = message_counter.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap();
         let proxy = ChannelProxy { container_channel, remote_channel, message_counter, name };
-        sender.try_send((proxy, Arc::new(WakeSources::default()))).unwrap();
+        let work = Work::Proxy {
+            proxy,
+            registration: ProxyRegistration::default(),
+            on_end: Box::new(|_| {}),
+        };
+        sender.try_send(work).unwrap();
         (remote, container, counter)
     };
     let idle_peers = (0..idle).map(|i| add(format!("idle-{i}"))).map(|(r, c, _)| (r, c)).collect();

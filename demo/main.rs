@@ -1,9 +1,8 @@
 //! Host demo: a few proxies on the proxy thread carry traffic with handles in both directions,
 //! and the demo prints what each one delivered.
 
-use proxy_manager::proxy::{ChannelProxy, run_proxy_thread};
-use proxy_manager::wake_sources::WakeSources;
-use std::sync::Arc;
+use proxy_manager::proxy::{ChannelProxy, ProxyRegistration};
+use proxy_manager::proxy_thread::{Work, run_proxy_thread};
 
 const PROXIES: usize = 3;
 const MESSAGES_PER_PROXY: usize = 1000;
@@ -35,7 +34,6 @@ fn read_blocking(channel: &zx::Channel, buf: &mut zx::MessageBuf) -> Result<(), 
 fn main() -> anyhow::Result<()> {
     let (sender, receiver) = async_channel::unbounded();
     let proxy_thread = run_proxy_thread(receiver)?;
-    let wake_sources = Arc::new(WakeSources::default());
 
     let endpoints: Vec<Endpoint> = (0..PROXIES)
         .map(|i| {
@@ -44,15 +42,19 @@ fn main() -> anyhow::Result<()> {
             let message_counter = zx::Counter::create();
             let counter = message_counter.duplicate_handle(zx::Rights::SAME_RIGHTS)?;
             let name = format!("proxy-{i}");
-            sender.try_send((
-                ChannelProxy {
-                    container_channel,
-                    remote_channel,
-                    message_counter,
-                    name: name.clone(),
-                },
-                Arc::clone(&wake_sources),
-            ))?;
+            let proxy = ChannelProxy {
+                container_channel,
+                remote_channel,
+                message_counter,
+                name: name.clone(),
+            };
+            sender
+                .try_send(Work::Proxy {
+                    proxy,
+                    registration: ProxyRegistration::default(),
+                    on_end: Box::new(|_| {}),
+                })
+                .map_err(|_| anyhow::anyhow!("the proxy thread is gone"))?;
             Ok(Endpoint { name, remote, container, counter })
         })
         .collect::<anyhow::Result<_>>()?;
@@ -87,6 +89,6 @@ fn main() -> anyhow::Result<()> {
         println!("{}", worker.join().map_err(|_| anyhow::anyhow!("worker panicked"))??);
     }
     proxy_thread.join().map_err(|_| anyhow::anyhow!("proxy thread panicked"))?;
-    println!("all proxies ended; wake sources left: {}", wake_sources.len());
+    println!("all proxies ended");
     Ok(())
 }

@@ -14,12 +14,18 @@
 //!   dropped sender: failures are logged and end at most the proxy concerned.
 //! - A wake-up forwards at most `MAX_BATCH` messages per direction before the task yields,
 //!   so a busy proxy cannot starve the others on the same thread.
+//! - A proxy asked to stop delivers what is already queued in both directions, then closes.
 
-use crate::wake_sources::WakeSources;
+use crate::proxy_stats::{DirectionStats, ProxyStats};
+use crate::wake_monitor;
+use crate::wake_sources::{WakeSourceId, WakeSources};
 use fuchsia_async as fasync;
 use futures::FutureExt;
+use futures::channel::oneshot;
+use futures::future::Either;
 use log::{error, warn};
 use std::cell::RefCell;
+use std::convert::Infallible;
 use std::mem::MaybeUninit;
 use std::pin::pin;
 use std::rc::Rc;
@@ -47,6 +53,12 @@ pub struct ChannelProxy {
 
 /// The most messages one direction of one proxy forwards per wake-up before yielding.
 pub const MAX_BATCH: usize = 64;
+
+/// The most messages a stopping proxy delivers per direction: the number of messages Zircon
+/// lets a channel end queue before it raises a policy exception on the writer, so everything
+/// queued when the stop was asked is covered while a peer that keeps writing cannot hold the
+/// stop open.
+pub const MAX_DRAIN_ON_STOP: usize = 3500;
 
 const MAX_MSG_BYTES: usize = zx::sys::ZX_CHANNEL_MAX_MSG_BYTES as usize;
 const MAX_MSG_HANDLES: usize = zx::sys::ZX_CHANNEL_MAX_MSG_HANDLES as usize;
@@ -79,6 +91,8 @@ impl Default for BounceBuffers {
 /// Why a proxy ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProxyEnd {
+    /// It was asked to stop; what was queued was delivered first.
+    Stopped,
     /// The container closed its end; everything it had written was forwarded first.
     ContainerClosed,
     /// The remote peer closed its end; everything it had written was forwarded first.
@@ -166,6 +180,7 @@ struct Direction<'a> {
     from: &'a zx::Channel,
     to: &'a zx::Channel,
     counter: Option<&'a zx::Counter>,
+    stats: &'a DirectionStats,
 }
 
 /// What a batch of forwarding left behind.
@@ -181,10 +196,11 @@ enum Batch {
     Failed(ForwardError),
 }
 
-fn forward_batch(direction: &Direction<'_>, buffers: &BounceBuffers, name: &str) -> Batch {
+/// Forwards up to `MAX_BATCH` messages; returns how many were forwarded and why it stopped.
+fn forward_batch(direction: &Direction<'_>, buffers: &BounceBuffers, name: &str) -> (usize, Batch) {
     let mut bytes = buffers.bytes.borrow_mut();
     let mut handles = buffers.handles.borrow_mut();
-    for _ in 0..MAX_BATCH {
+    for count in 0..MAX_BATCH {
         let forwarded = forward_message(
             direction.from,
             direction.to,
@@ -193,15 +209,19 @@ fn forward_batch(direction: &Direction<'_>, buffers: &BounceBuffers, name: &str)
             &mut handles,
             name,
         );
-        match forwarded {
-            Ok(Forwarded::Message { .. }) => {}
-            Ok(Forwarded::SourceEmpty) => return Batch::Idle,
-            Ok(Forwarded::SourceClosed) => return Batch::SourceClosed,
-            Ok(Forwarded::DestinationClosed) => return Batch::DestinationClosed,
-            Err(e) => return Batch::Failed(e),
-        }
+        let stop = match forwarded {
+            Ok(Forwarded::Message { bytes, handles }) => {
+                direction.stats.record(bytes, handles);
+                continue;
+            }
+            Ok(Forwarded::SourceEmpty) => Batch::Idle,
+            Ok(Forwarded::SourceClosed) => Batch::SourceClosed,
+            Ok(Forwarded::DestinationClosed) => Batch::DestinationClosed,
+            Err(e) => Batch::Failed(e),
+        };
+        return (count, stop);
     }
-    Batch::Full
+    (MAX_BATCH, Batch::Full)
 }
 
 /// Waits until either channel is readable or sees its peer close.
@@ -213,15 +233,15 @@ async fn wait_for_either(a: &zx::Channel, b: &zx::Channel) -> Result<(), Forward
     result.map(drop).map_err(ForwardError::Wait)
 }
 
-/// Forwards everything `direction.from` still holds, then reports how the proxy ends.
-/// Called once the peer of `direction.from` is known to be gone.
+/// Forwards everything `direction.from` still holds. Called once the peer of
+/// `direction.from` is known to be gone.
 async fn drain(
-    direction: Direction<'_>,
+    direction: &Direction<'_>,
     buffers: &BounceBuffers,
     name: &str,
 ) -> Result<(), ForwardError> {
     loop {
-        match forward_batch(&direction, buffers, name) {
+        match forward_batch(direction, buffers, name).1 {
             Batch::Full => fasync::yield_now().await,
             // The peer's closure is not visible on this end yet; it will be.
             Batch::Idle => {
@@ -238,24 +258,68 @@ async fn drain(
     }
 }
 
-async fn forward_until_closed(proxy: &ChannelProxy, buffers: &BounceBuffers) -> ProxyEnd {
-    let name = proxy.name.as_str();
-    let incoming = Direction {
-        from: &proxy.remote_channel,
-        to: &proxy.container_channel,
-        counter: Some(&proxy.message_counter),
-    };
-    let outgoing =
-        Direction { from: &proxy.container_channel, to: &proxy.remote_channel, counter: None };
+/// Delivers what is queued in both directions, at most `MAX_DRAIN_ON_STOP` messages each.
+async fn deliver_queued(
+    directions: [&Direction<'_>; 2],
+    buffers: &BounceBuffers,
+    name: &str,
+) -> ProxyEnd {
+    let mut delivered = [0; 2];
     loop {
-        if let Err(e) = wait_for_either(&proxy.container_channel, &proxy.remote_channel).await {
-            return ProxyEnd::Failed(e);
+        let mut more = false;
+        for (direction, delivered) in directions.iter().zip(delivered.iter_mut()) {
+            if *delivered >= MAX_DRAIN_ON_STOP {
+                continue;
+            }
+            match forward_batch(direction, buffers, name).1 {
+                Batch::Full => {
+                    *delivered += MAX_BATCH;
+                    more = true;
+                }
+                Batch::Idle | Batch::SourceClosed | Batch::DestinationClosed => {
+                    *delivered = MAX_DRAIN_ON_STOP;
+                }
+                Batch::Failed(e) => return ProxyEnd::Failed(e),
+            }
+        }
+        if !more {
+            return ProxyEnd::Stopped;
+        }
+        fasync::yield_now().await;
+    }
+}
+
+/// The channels of one proxy, viewed as its two directions.
+struct Channels<'a> {
+    incoming: Direction<'a>,
+    outgoing: Direction<'a>,
+    name: &'a str,
+}
+
+async fn forward_until_closed(
+    channels: &Channels<'_>,
+    buffers: &BounceBuffers,
+    stats: &ProxyStats,
+    stop: &mut StopSignal,
+) -> ProxyEnd {
+    let Channels { incoming, outgoing, name } = channels;
+    loop {
+        let woken = {
+            let wait = pin!(wait_for_either(incoming.from, outgoing.from).map(Some));
+            futures::future::select(wait, pin!(stop.requested())).await.factor_first().0
+        };
+        match woken {
+            Some(Err(e)) => return ProxyEnd::Failed(e),
+            None => return deliver_queued([incoming, outgoing], buffers, name).await,
+            Some(Ok(())) => {}
         }
         loop {
-            let end = match (
-                forward_batch(&incoming, buffers, name),
-                forward_batch(&outgoing, buffers, name),
-            ) {
+            let (forwarded_in, batch_in) = forward_batch(incoming, buffers, name);
+            let (forwarded_out, batch_out) = forward_batch(outgoing, buffers, name);
+            if forwarded_in + forwarded_out > 0 {
+                stats.record_activity(zx::MonotonicInstant::get());
+            }
+            let end = match (batch_in, batch_out) {
                 (Batch::Failed(e), _) | (_, Batch::Failed(e)) => ProxyEnd::Failed(e),
                 // The remote is gone and everything it wrote reached the container.
                 (Batch::SourceClosed, _) => ProxyEnd::RemoteClosed,
@@ -282,48 +346,126 @@ async fn forward_until_closed(proxy: &ChannelProxy, buffers: &BounceBuffers) -> 
     }
 }
 
-/// Proxies `proxy` until either side closes or forwarding fails, then removes its counter
-/// from `wake_sources` and closes both channels (by dropping them).
-pub async fn start_proxy(
-    proxy: ChannelProxy,
-    wake_sources: Arc<WakeSources>,
-    buffers: Rc<BounceBuffers>,
-) -> ProxyEnd {
-    let end = forward_until_closed(&proxy, &buffers).await;
-    match proxy.message_counter.koid() {
-        Ok(koid) => {
-            wake_sources.remove(&koid);
-        }
-        Err(status) => {
-            warn!("proxy {}: counter has no koid ({status}), nothing to unregister", proxy.name)
+/// A request to stop a proxy, as its task sees it.
+#[derive(Default)]
+pub struct StopSignal(Option<oneshot::Receiver<()>>);
+
+impl StopSignal {
+    /// A signal that fires when `requester` sends, or is dropped.
+    pub fn new() -> (oneshot::Sender<()>, StopSignal) {
+        let (sender, receiver) = oneshot::channel();
+        (sender, StopSignal(Some(receiver)))
+    }
+
+    /// Resolves once a stop is requested (or its requester is gone); never for a default
+    /// signal.
+    pub async fn wait(&mut self) {
+        match self.0.as_mut() {
+            Some(receiver) => {
+                let _ = receiver.await;
+                self.0 = None;
+            }
+            None => futures::future::pending().await,
         }
     }
-    match &end {
-        ProxyEnd::Failed(e) => warn!("proxy {} failed: {e}", proxy.name),
-        ProxyEnd::ContainerClosed | ProxyEnd::RemoteClosed => {
-            log::debug!("proxy {} ended: {end:?}", proxy.name)
-        }
+
+    /// `wait`, shaped to race a wait for channel signals.
+    async fn requested(&mut self) -> Option<Result<(), ForwardError>> {
+        self.wait().await;
+        None
     }
-    end
 }
 
-/// Starts the thread that runs every proxy on one single-threaded executor, sharing one set
-/// of bounce buffers. Proxies arrive on `new_proxies`; when every sender is dropped the
-/// thread stops taking new ones, lets the running ones finish, and exits.
-pub fn run_proxy_thread(
-    new_proxies: async_channel::Receiver<(ChannelProxy, Arc<WakeSources>)>,
-) -> std::io::Result<std::thread::JoinHandle<()>> {
-    std::thread::Builder::new().name("proxy_thread".to_string()).spawn(move || {
-        let mut executor = fasync::LocalExecutor::default();
-        executor.run_singlethreaded(async move {
-            let tasks = fasync::Scope::new_with_name("proxies");
-            let buffers = Rc::new(BounceBuffers::new());
-            while let Ok((proxy, wake_sources)) = new_proxies.recv().await {
-                tasks.spawn_local(start_proxy(proxy, wake_sources, Rc::clone(&buffers)).map(drop));
+/// What a proxy is registered as, and how it reports.
+pub struct ProxyRegistration {
+    /// The registry holding the proxy's wake source.
+    pub wake_sources: Arc<WakeSources>,
+    /// The proxy's wake source, if registered: kept up to date while the proxy runs and
+    /// removed when it ends.
+    pub wake_source: Option<WakeSourceId>,
+    pub stats: Arc<ProxyStats>,
+    pub stop: StopSignal,
+}
+
+impl Default for ProxyRegistration {
+    /// Unregistered, with fresh statistics and no way to stop it.
+    fn default() -> Self {
+        ProxyRegistration {
+            wake_sources: Arc::default(),
+            wake_source: None,
+            stats: Arc::default(),
+            stop: StopSignal::default(),
+        }
+    }
+}
+
+/// Keeps the registry's view of the proxy's wake source current, and counts wakes.
+async fn monitor_counter(
+    counter: &zx::Counter,
+    id: WakeSourceId,
+    registration: &ProxyRegistration,
+    name: &str,
+) -> Infallible {
+    let status =
+        wake_monitor::monitor(counter.as_handle_ref(), zx::Signals::COUNTER_POSITIVE, |active| {
+            registration.wake_sources.set_active(id, active);
+            if active {
+                registration.stats.record_wake();
             }
-            tasks.join().await;
         })
-    })
+        .await;
+    warn!(
+        "proxy {name}: cannot watch its counter any more ({status}); its wake source stays as last seen"
+    );
+    futures::future::pending().await
+}
+
+/// Proxies `proxy` until either side closes, forwarding fails, or a stop is requested;
+/// then removes its wake source and closes both channels (by dropping them).
+pub async fn start_proxy(
+    proxy: ChannelProxy,
+    mut registration: ProxyRegistration,
+    buffers: Rc<BounceBuffers>,
+) -> ProxyEnd {
+    let ChannelProxy { container_channel, remote_channel, message_counter, name } = proxy;
+    let counter = Arc::new(message_counter);
+    registration.stats.attach_counter(Arc::clone(&counter));
+    let stats = Arc::clone(&registration.stats);
+    let channels = Channels {
+        incoming: Direction {
+            from: &remote_channel,
+            to: &container_channel,
+            counter: Some(&counter),
+            stats: &stats.incoming,
+        },
+        outgoing: Direction {
+            from: &container_channel,
+            to: &remote_channel,
+            counter: None,
+            stats: &stats.outgoing,
+        },
+        name: &name,
+    };
+    let mut stop = std::mem::take(&mut registration.stop);
+    let forwarding = pin!(forward_until_closed(&channels, &buffers, &stats, &mut stop));
+    let monitoring = pin!(async {
+        match registration.wake_source {
+            Some(id) => monitor_counter(&counter, id, &registration, &name).await,
+            None => futures::future::pending().await,
+        }
+    });
+    let end = match futures::future::select(forwarding, monitoring).await {
+        Either::Left((end, _)) => end,
+        Either::Right((never, _)) => match never {},
+    };
+    if let Some(id) = registration.wake_source {
+        registration.wake_sources.unregister(id);
+    }
+    match &end {
+        ProxyEnd::Failed(e) => warn!("proxy {name} failed: {e}"),
+        other => log::debug!("proxy {name} ended: {other:?}"),
+    }
+    end
 }
 
 #[cfg(test)]

@@ -1,15 +1,20 @@
 use super::{
-    BounceBuffers, ChannelProxy, ForwardError, Forwarded, MAX_BATCH, ProxyEnd, fasync,
-    forward_message, run_proxy_thread, start_proxy,
+    BounceBuffers, ChannelProxy, ForwardError, Forwarded, MAX_BATCH, ProxyEnd, ProxyRegistration,
+    StopSignal, fasync, forward_message, start_proxy,
 };
-use crate::wake_sources::{WakeSource, WakeSources};
+use crate::proxy_stats::{DirectionTotals, ProxyStats};
+use crate::wake_sources::{WakeSourceKind, WakeSources};
 use std::mem::MaybeUninit;
 use std::rc::Rc;
 use std::sync::Arc;
 use zx::Peered;
 
 fn run_proxy_for_test(proxy: ChannelProxy) -> fasync::Task<ProxyEnd> {
-    fasync::Task::local(start_proxy(proxy, Default::default(), Rc::new(BounceBuffers::new())))
+    fasync::Task::local(start_proxy(
+        proxy,
+        ProxyRegistration::default(),
+        Rc::new(BounceBuffers::new()),
+    ))
 }
 
 /// The container's and the remote's ends of a proxied pair, the container's counter
@@ -228,17 +233,12 @@ async fn a_counter_that_cannot_be_incremented_does_not_stop_forwarding() {
 async fn an_invalid_counter_is_logged_not_a_panic() {
     let (container, container_channel) = zx::Channel::create();
     let (remote_channel, remote) = zx::Channel::create();
-    let wake_sources = Arc::new(WakeSources::default());
-    let task = fasync::Task::local(start_proxy(
-        ChannelProxy {
-            container_channel,
-            remote_channel,
-            message_counter: zx::Counter::from(zx::NullableHandle::invalid()),
-            name: "no-counter".to_string(),
-        },
-        Arc::clone(&wake_sources),
-        Rc::new(BounceBuffers::new()),
-    ));
+    let task = run_proxy_for_test(ChannelProxy {
+        container_channel,
+        remote_channel,
+        message_counter: zx::Counter::from(zx::NullableHandle::invalid()),
+        name: "no-counter".to_string(),
+    });
     remote.write(b"hello", &mut []).unwrap();
     assert_eq!(read_message(&container).await.bytes(), b"hello");
     drop(remote);
@@ -307,66 +307,103 @@ async fn replies_from_the_container_reach_the_remote_uncounted() {
     assert_eq!(h.counter.read().unwrap(), 0);
 }
 
-#[fuchsia::test]
-async fn the_counter_wake_source_is_removed_when_the_proxy_ends() {
-    let (container, container_channel) = zx::Channel::create();
-    let (remote_channel, _remote) = zx::Channel::create();
-    let message_counter = zx::Counter::create();
-    let koid = message_counter.koid().unwrap();
-    let wake_sources = Arc::new(WakeSources::default());
-    wake_sources
-        .insert(
-            koid,
-            WakeSource {
-                name: "proxy".to_string(),
-                handle: message_counter.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap().into(),
-                signals: zx::Signals::COUNTER_POSITIVE,
-            },
-        )
-        .unwrap();
-    let task = fasync::Task::local(start_proxy(
-        ChannelProxy { container_channel, remote_channel, message_counter, name: "p".to_string() },
-        Arc::clone(&wake_sources),
-        Rc::new(BounceBuffers::new()),
-    ));
-    drop(container);
-    assert_eq!(task.await, ProxyEnd::ContainerClosed);
-    assert!(!wake_sources.contains(&koid));
+/// A proxy registered as wake source `id` in `wake_sources`, with its stats and stop switch.
+struct Registered {
+    harness: Harness,
+    id: u64,
+    wake_sources: Arc<WakeSources>,
+    stats: Arc<ProxyStats>,
+    stop: futures::channel::oneshot::Sender<()>,
 }
 
-#[test]
-fn the_proxy_thread_runs_proxies_and_exits_when_the_sender_is_dropped() {
-    let (sender, receiver) = async_channel::unbounded();
-    let thread = run_proxy_thread(receiver).unwrap();
+fn registered_proxy() -> Registered {
     let (container, container_channel) = zx::Channel::create();
     let (remote_channel, remote) = zx::Channel::create();
-    sender
-        .try_send((
-            ChannelProxy {
-                container_channel,
-                remote_channel,
-                message_counter: zx::Counter::create(),
-                name: "threaded".to_string(),
-            },
-            Arc::new(WakeSources::default()),
-        ))
+    let message_counter = zx::Counter::create();
+    let counter = message_counter.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap();
+    let wake_sources = Arc::new(WakeSources::new(8));
+    let id = wake_sources
+        .register(
+            "p",
+            counter.koid().unwrap(),
+            zx::Signals::COUNTER_POSITIVE,
+            WakeSourceKind::Proxy,
+        )
         .unwrap();
-    drop(sender);
-    remote.write(b"across threads", &mut []).unwrap();
-    container.wait_one(zx::Signals::CHANNEL_READABLE, zx::MonotonicInstant::INFINITE).unwrap();
-    let mut buf = zx::MessageBuf::new();
-    container.read(&mut buf).unwrap();
-    assert_eq!(buf.bytes(), b"across threads");
-    drop(remote);
-    thread.join().expect("the proxy thread ends without panicking");
+    let stats = Arc::new(ProxyStats::default());
+    let (stop, stop_signal) = StopSignal::new();
+    let registration = ProxyRegistration {
+        wake_sources: Arc::clone(&wake_sources),
+        wake_source: Some(id),
+        stats: Arc::clone(&stats),
+        stop: stop_signal,
+    };
+    let task = fasync::Task::local(start_proxy(
+        ChannelProxy { container_channel, remote_channel, message_counter, name: "p".to_string() },
+        registration,
+        Rc::new(BounceBuffers::new()),
+    ));
+    Registered {
+        harness: Harness { container, remote, counter, task },
+        id,
+        wake_sources,
+        stats,
+        stop,
+    }
 }
 
-#[test]
-fn the_proxy_thread_exits_at_once_without_proxies() {
-    let (sender, receiver) = async_channel::unbounded::<(ChannelProxy, Arc<WakeSources>)>();
-    let thread = run_proxy_thread(receiver).unwrap();
-    drop(sender);
-    thread.join().expect("the proxy thread ends without panicking");
+#[fuchsia::test]
+async fn the_wake_source_follows_the_counter_and_goes_when_the_proxy_ends() {
+    let Registered { harness: h, id, wake_sources, stats, stop: _stop } = registered_proxy();
+    h.remote.write(b"wake up", &mut []).unwrap();
+    read_message(&h.container).await;
+    let active = wake_sources.next_change(&Default::default()).await;
+    assert_eq!(active.ids, vec![id]);
+    h.counter.add(-1).unwrap();
+    assert!(wake_sources.next_change(&active).await.ids.is_empty());
+    assert_eq!(stats.wakes(), 1);
+
+    drop(h.container);
+    assert_eq!(h.task.await, ProxyEnd::ContainerClosed);
+    assert!(wake_sources.is_empty());
+}
+
+#[fuchsia::test]
+async fn a_stopped_proxy_delivers_what_is_queued_then_closes() {
+    let Registered { harness: h, wake_sources, stop, .. } = registered_proxy();
+    for i in 0..(MAX_BATCH * 2) as u32 {
+        h.remote.write(&i.to_le_bytes(), &mut []).unwrap();
+        h.container.write(&i.to_le_bytes(), &mut []).unwrap();
+    }
+    stop.send(()).unwrap();
+    assert_eq!(h.task.await, ProxyEnd::Stopped);
+    let mut buf = zx::MessageBuf::new();
+    for i in 0..(MAX_BATCH * 2) as u32 {
+        h.container.read(&mut buf).unwrap();
+        assert_eq!(buf.bytes(), i.to_le_bytes());
+        h.remote.read(&mut buf).unwrap();
+        assert_eq!(buf.bytes(), i.to_le_bytes());
+    }
+    assert_eq!(h.container.read(&mut buf), Err(zx::Status::PEER_CLOSED));
+    assert_eq!(h.remote.read(&mut buf), Err(zx::Status::PEER_CLOSED));
+    assert_eq!(h.counter.read().unwrap(), (MAX_BATCH * 2) as i64);
+    assert!(wake_sources.is_empty());
+}
+
+#[fuchsia::test]
+async fn statistics_count_messages_bytes_and_handles_per_direction() {
+    let Registered { harness: h, stats, stop: _stop, .. } = registered_proxy();
+    assert_eq!(stats.last_message(), None);
+    h.remote.write(&[0; 10], &mut [zx::Event::create().into_handle()]).unwrap();
+    h.remote.write(&[0; 5], &mut []).unwrap();
+    read_message(&h.container).await;
+    read_message(&h.container).await;
+    h.container.write(&[0; 7], &mut []).unwrap();
+    read_message(&h.remote).await;
+    assert_eq!(stats.incoming.totals(), DirectionTotals { messages: 2, bytes: 15, handles: 1 });
+    assert_eq!(stats.outgoing.totals(), DirectionTotals { messages: 1, bytes: 7, handles: 0 });
+    assert_eq!(stats.pending(), Some(2));
+    assert!(stats.last_message().unwrap() >= stats.created());
 }
 
 // forward_message's outcomes and error paths.

@@ -1,0 +1,110 @@
+//! Per-proxy statistics: relaxed atomic counters the proxy thread bumps per message and
+//! Inspect reads when a snapshot is taken.
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+
+/// Traffic in one direction.
+#[derive(Debug, Default)]
+pub struct DirectionStats {
+    messages: AtomicU64,
+    bytes: AtomicU64,
+    handles: AtomicU64,
+}
+
+/// A copy of `DirectionStats` at one moment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DirectionTotals {
+    pub messages: u64,
+    pub bytes: u64,
+    pub handles: u64,
+}
+
+impl DirectionStats {
+    /// Counts one forwarded message of `bytes` bytes and `handles` handles.
+    pub fn record(&self, bytes: usize, handles: usize) {
+        self.messages.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes as u64, Ordering::Relaxed);
+        self.handles.fetch_add(handles as u64, Ordering::Relaxed);
+    }
+
+    pub fn totals(&self) -> DirectionTotals {
+        DirectionTotals {
+            messages: self.messages.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
+            handles: self.handles.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// What one proxy has done. Written only by the proxy's task on the proxy thread; read from
+/// any thread (Inspect), each field independently: a reader may see one message counted in
+/// `messages` and not yet in `bytes`.
+#[derive(Debug)]
+pub struct ProxyStats {
+    /// Remote -> container.
+    pub incoming: DirectionStats,
+    /// Container -> remote.
+    pub outgoing: DirectionStats,
+    /// Times a forwarded message took the counter from non-positive to positive, counted as
+    /// "the value read right after the increment is 1" (a decrement racing between the two
+    /// operations can shift one count).
+    wakes: AtomicU64,
+    /// Monotonic time of creation, in nanoseconds.
+    created_ns: i64,
+    /// Monotonic time the last batch of messages was forwarded, in nanoseconds; 0 if none.
+    last_message_ns: AtomicI64,
+    /// The proxy's counter, shared once the proxy starts, so a reader can report its value.
+    counter: OnceLock<std::sync::Arc<zx::Counter>>,
+}
+
+impl Default for ProxyStats {
+    fn default() -> Self {
+        ProxyStats {
+            incoming: DirectionStats::default(),
+            outgoing: DirectionStats::default(),
+            wakes: AtomicU64::new(0),
+            created_ns: zx::MonotonicInstant::get().into_nanos(),
+            last_message_ns: AtomicI64::new(0),
+            counter: OnceLock::new(),
+        }
+    }
+}
+
+impl ProxyStats {
+    pub fn record_wake(&self) {
+        self.wakes.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn wakes(&self) -> u64 {
+        self.wakes.load(Ordering::Relaxed)
+    }
+
+    pub fn created(&self) -> zx::MonotonicInstant {
+        zx::MonotonicInstant::from_nanos(self.created_ns)
+    }
+
+    /// Records that messages were forwarded at `now`.
+    pub fn record_activity(&self, now: zx::MonotonicInstant) {
+        self.last_message_ns.store(now.into_nanos(), Ordering::Relaxed);
+    }
+
+    /// When messages were last forwarded, if ever.
+    pub fn last_message(&self) -> Option<zx::MonotonicInstant> {
+        match self.last_message_ns.load(Ordering::Relaxed) {
+            0 => None,
+            nanos => Some(zx::MonotonicInstant::from_nanos(nanos)),
+        }
+    }
+
+    /// Shares the proxy's counter with readers; only the first call has an effect.
+    pub fn attach_counter(&self, counter: std::sync::Arc<zx::Counter>) {
+        let _ = self.counter.set(counter);
+    }
+
+    /// The counter's current value: messages forwarded into the container and not yet
+    /// handled. `None` before the proxy starts or if the counter cannot be read.
+    pub fn pending(&self) -> Option<i64> {
+        self.counter.get()?.read().ok()
+    }
+}
