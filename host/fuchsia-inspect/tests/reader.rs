@@ -243,3 +243,54 @@ proptest! {
         let _ = parse(bytes);
     }
 }
+
+#[test]
+fn a_vmo_without_read_rights_is_an_error() {
+    let inspector = Inspector::default();
+    let vmo = inspector.duplicate_vmo().unwrap();
+    let no_read = vmo.duplicate_handle(zx::Rights::BASIC).unwrap();
+    assert!(matches!(
+        Snapshot::try_from(&no_read),
+        Err(ReaderError::Vmo(zx::Status::ACCESS_DENIED))
+    ));
+}
+
+/// A tree whose links have no callbacks (as when a link outlives its callback).
+struct LinksWithoutCallbacks(Inspector);
+
+impl fuchsia_inspect::reader::ReadableTree for LinksWithoutCallbacks {
+    fn snapshot(&self) -> Result<Snapshot, ReaderError> {
+        self.0.snapshot()
+    }
+
+    fn load(
+        &self,
+        _: &str,
+    ) -> Option<futures::future::BoxFuture<'static, anyhow::Result<Inspector>>> {
+        None
+    }
+}
+
+#[test]
+fn lazy_links_that_cannot_be_loaded_are_reported_missing() {
+    use fuchsia_inspect::reader::{MissingValueReason, ReadableTree, read};
+    let inspector = Inspector::default();
+    inspector.root().record_lazy_child("gone", || Box::pin(async { Ok(Inspector::default()) }));
+    inspector.root().record_lazy_child("noop", || {
+        Box::pin(async { Ok(Inspector::new(InspectorConfig::default().no_op())) })
+    });
+    let hierarchy = futures::executor::block_on(read(&inspector)).unwrap();
+    assert_eq!(hierarchy.missing.len(), 1);
+    assert_eq!(hierarchy.missing[0].reason, MissingValueReason::LinkParseFailure);
+    assert_eq!(hierarchy.missing[0].name, "noop");
+    let tree = LinksWithoutCallbacks(inspector.clone());
+    assert!(tree.snapshot().is_ok());
+    let hierarchy = futures::executor::block_on(read(&tree)).unwrap();
+    assert!(hierarchy.missing.iter().all(|m| m.reason == MissingValueReason::LinkNotFound));
+    assert_eq!(hierarchy.missing.len(), 2);
+    // Without expansion, links are recorded as never expanded.
+    let partial = PartialNodeHierarchy::try_from(inspector.copy_vmo_data().unwrap()).unwrap();
+    assert_eq!(partial.links.len(), 2);
+    let unexpanded: DiagnosticsHierarchy = partial.into();
+    assert!(unexpanded.missing.iter().all(|m| m.reason == MissingValueReason::LinkNeverExpanded));
+}

@@ -287,3 +287,26 @@ fn any_property_matcher_on_an_inspector() {
     inspector.root().record_double("x", 2.0);
     assert_data_tree!(inspector, root: { x: AnyProperty });
 }
+
+#[test]
+fn values_can_move_between_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Inspector>();
+    assert_send_sync::<Node>();
+    assert_send_sync::<fuchsia_inspect::UintProperty>();
+    assert_send_sync::<fuchsia_inspect::StringProperty>();
+    assert_send_sync::<fuchsia_inspect::LazyNode>();
+    assert_send_sync::<fuchsia_inspect::IntExponentialHistogramProperty>();
+    let inspector = Inspector::default();
+    let counter = inspector.root().create_uint("counter", 0);
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                for _ in 0..100 {
+                    counter.add(1);
+                }
+            });
+        }
+    });
+    assert_data_tree!(inspector, root: { counter: 400u64 });
+}
