@@ -76,3 +76,44 @@ fn singletons_are_per_instance_and_per_type() {
     assert_eq!(b.singleton::<Tally>().0.load(Ordering::Relaxed), 0);
     assert_eq!(*a.singleton::<String>(), "");
 }
+
+#[test]
+fn request_stop_raises_the_stop_event_once_and_for_all() {
+    let component = instance("stopping");
+    assert!(!component.is_stop_requested());
+    component.request_stop();
+    assert!(component.is_stop_requested());
+    let signals = component
+        .stop_event()
+        .wait_one(zx::Signals::EVENT_SIGNALED, zx::MonotonicInstant::INFINITE_PAST)
+        .unwrap();
+    assert!(signals.contains(zx::Signals::EVENT_SIGNALED));
+    component.request_stop();
+    assert!(component.is_stop_requested());
+}
+
+#[test]
+fn threads_created_inside_an_instance_are_counted_until_they_return() {
+    let component = instance("counted");
+    assert_eq!(component.live_threads(), 0);
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let (started_tx, started_rx) = std::sync::mpsc::channel::<()>();
+    let entered = component.enter();
+    let worker = std::thread::spawn(move || {
+        // A grandchild that returns at once is counted while it runs.
+        std::thread::spawn(|| ()).join().unwrap();
+        started_tx.send(()).unwrap();
+        release_rx.recv().unwrap();
+    });
+    drop(entered);
+    started_rx.recv().unwrap();
+    // The worker is live (the grandchild has been joined): counted from creation.
+    assert_eq!(component.live_threads(), 1);
+    // Threads created outside the instance are not counted.
+    std::thread::spawn(|| ()).join().unwrap();
+    assert_eq!(component.live_threads(), 1);
+    release_tx.send(()).unwrap();
+    component.wait_for_threads();
+    assert_eq!(component.live_threads(), 0);
+    worker.join().unwrap();
+}

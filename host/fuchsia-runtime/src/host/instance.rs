@@ -4,7 +4,7 @@ use crate::HandleInfo;
 use std::any::{Any, TypeId};
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use zx::NullableHandle;
 
 /// One running component instance: identity, startup handles, and process-global values.
@@ -17,6 +17,12 @@ pub struct ComponentInstance {
     startup_handles: Mutex<HashMap<HandleInfo, NullableHandle>>,
     /// Values a Fuchsia process keeps in statics (one per type), e.g. the component inspector.
     singletons: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
+    /// Signalled (`EVENT_SIGNALED`) when the launcher asks the instance to stop.
+    stop: zx::Event,
+    /// Number of threads created inside the instance that are still running; `threads_exited`
+    /// is notified whenever it drops.
+    live_threads: Mutex<usize>,
+    threads_exited: Condvar,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -36,7 +42,49 @@ impl ComponentInstance {
             url: url.into(),
             startup_handles: Mutex::new(startup_handles.into_iter().collect()),
             singletons: Mutex::new(HashMap::new()),
+            stop: zx::Event::create(),
+            live_threads: Mutex::new(0),
+            threads_exited: Condvar::new(),
         })
+    }
+
+    /// Asks the instance to stop, as component manager does when it destroys a component:
+    /// raises `EVENT_SIGNALED` on [`Self::stop_event`], which the host executors running the
+    /// component's entry point watch.
+    pub fn request_stop(&self) {
+        // Signalling an event this instance owns cannot fail.
+        let _ = self.stop.signal(zx::Signals::empty(), zx::Signals::EVENT_SIGNALED);
+    }
+
+    /// The event `request_stop` signals (`EVENT_SIGNALED`).
+    pub fn stop_event(&self) -> &zx::Event {
+        &self.stop
+    }
+
+    /// Whether `request_stop` was called.
+    pub fn is_stop_requested(&self) -> bool {
+        self.stop.wait_one(zx::Signals::EVENT_SIGNALED, zx::MonotonicInstant::INFINITE_PAST).is_ok()
+    }
+
+    /// Number of threads created inside the instance (by any means) still running. The
+    /// thread a launcher made enter the instance is not counted: the launcher joins it.
+    pub fn live_threads(&self) -> usize {
+        *lock(&self.live_threads)
+    }
+
+    /// Blocks until every thread created inside the instance has returned from its start
+    /// routine.
+    pub fn wait_for_threads(&self) {
+        let mut live = lock(&self.live_threads);
+        while *live > 0 {
+            live = self.threads_exited.wait(live).unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+    }
+
+    /// Counts a thread of the instance until the returned guard drops.
+    pub(super) fn thread_started(self: &Arc<Self>) -> LiveThread {
+        *lock(&self.live_threads) += 1;
+        LiveThread { instance: Arc::clone(self) }
     }
 
     pub fn moniker(&self) -> &str {
@@ -94,6 +142,19 @@ pub fn current_component() -> Option<Arc<ComponentInstance>> {
 /// Sets the calling thread's instance; used when a new thread starts.
 pub(super) fn adopt(instance: Option<Arc<ComponentInstance>>) {
     CURRENT.with(|current| *current.borrow_mut() = instance);
+}
+
+/// Counts one running thread of an instance; dropped when the thread's start routine returns.
+pub(super) struct LiveThread {
+    instance: Arc<ComponentInstance>,
+}
+
+impl Drop for LiveThread {
+    fn drop(&mut self) {
+        let mut live = lock(&self.instance.live_threads);
+        *live -= 1;
+        self.instance.threads_exited.notify_all();
+    }
 }
 
 /// Restores the thread's previous instance when dropped.

@@ -7,7 +7,7 @@
 //! created through it): the new thread starts by adopting its creator's instance, then runs
 //! the original start routine. The real `pthread_create` is found with `dlsym(RTLD_NEXT)`.
 
-use super::instance::{ComponentInstance, adopt, current_component};
+use super::instance::{ComponentInstance, LiveThread, adopt, current_component};
 use std::sync::{Arc, OnceLock};
 
 type StartRoutine = extern "C" fn(*mut libc::c_void) -> *mut libc::c_void;
@@ -23,13 +23,18 @@ struct ThreadStart {
     routine: StartRoutine,
     arg: *mut libc::c_void,
     instance: Option<Arc<ComponentInstance>>,
+    /// Counts the thread as live in its instance from its creation until its routine returns.
+    live: Option<LiveThread>,
 }
 
 extern "C" fn start_with_instance(start: *mut libc::c_void) -> *mut libc::c_void {
     // SAFETY: `start` is the box leaked by `pthread_create` below, handed to this thread only.
     let start = unsafe { Box::from_raw(start.cast::<ThreadStart>()) };
-    adopt(start.instance);
-    (start.routine)(start.arg)
+    let ThreadStart { routine, arg, instance, live } = *start;
+    adopt(instance);
+    let result = routine(arg);
+    drop(live);
+    result
 }
 
 fn real_pthread_create() -> PthreadCreate {
@@ -55,8 +60,9 @@ pub unsafe extern "C" fn pthread_create(
     routine: StartRoutine,
     arg: *mut libc::c_void,
 ) -> libc::c_int {
-    let start =
-        Box::into_raw(Box::new(ThreadStart { routine, arg, instance: current_component() }));
+    let instance = current_component();
+    let live = instance.as_ref().map(|instance| instance.thread_started());
+    let start = Box::into_raw(Box::new(ThreadStart { routine, arg, instance, live }));
     // SAFETY: forwarded to libc with a start routine that takes ownership of `start`.
     let rc = unsafe { real_pthread_create()(thread, attr, start_with_instance, start.cast()) };
     if rc != 0 {
