@@ -3,3 +3,24 @@
 /// The most wake sources the protocol allows one manager to hold (`MAX_WAKE_SOURCES` in
 /// fuchsia.starnix.proxy); configured limits are capped at it.
 pub const MAX_WAKE_SOURCES: usize = 4096;
+
+/// How many proxies and wake sources one manager accepts. A proxy's counter is one of its
+/// wake sources, so `max_wake_sources` bounds proxies plus other sources together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub max_proxies: usize,
+    pub max_wake_sources: usize,
+}
+
+impl Limits {
+    /// Limits as configured, with `max_wake_sources` capped at the protocol's maximum.
+    pub fn new(max_proxies: usize, max_wake_sources: usize) -> Limits {
+        Limits { max_proxies, max_wake_sources: max_wake_sources.min(MAX_WAKE_SOURCES) }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits::new(1024, 2048)
+    }
+}

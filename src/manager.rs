@@ -1,0 +1,349 @@
+//! The manager: validates requests, enforces limits, and keeps the live proxies, the
+//! non-proxy wake sources and the history of closed proxies. The FIDL server calls it; the
+//! proxy thread does the forwarding and watching.
+
+use crate::config::Limits;
+use crate::proxy::{ChannelProxy, ProxyEnd, ProxyRegistration, StopSignal};
+use crate::proxy_stats::{DirectionTotals, ProxyStats};
+use crate::proxy_thread::Work;
+use crate::wake_sources::{RegisterError, WakeSourceId, WakeSourceKind, WakeSources};
+use futures::FutureExt;
+use futures::channel::oneshot;
+use futures::future::Shared;
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// How many closed proxies the history keeps (the oldest is dropped first).
+pub const CLOSED_PROXY_HISTORY: usize = 64;
+
+/// Why a request was refused. Nothing changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ManagerError {
+    #[error("invalid arguments: {0}")]
+    InvalidArgs(&'static str),
+    #[error("limit reached: {0}")]
+    LimitReached(&'static str),
+    #[error("already registered: {0}")]
+    AlreadyRegistered(&'static str),
+    #[error("no proxy or wake source {0}")]
+    NotFound(WakeSourceId),
+    /// The proxy thread is gone; not reachable from input.
+    #[error("the proxy thread is not running")]
+    ProxyThreadGone,
+}
+
+/// A proxy to add; the handle types and rights were checked when the request was decoded.
+pub struct NewProxy {
+    pub name: String,
+    pub container_channel: zx::Channel,
+    pub remote_channel: zx::Channel,
+    pub counter: zx::Counter,
+}
+
+/// A wake source to add.
+pub struct NewWakeSource {
+    pub name: String,
+    pub handle: zx::NullableHandle,
+    pub signals: zx::Signals,
+}
+
+/// A running proxy, as Inspect reports it.
+#[derive(Clone)]
+pub struct LiveProxy {
+    pub id: WakeSourceId,
+    pub name: String,
+    pub container_koid: zx::Koid,
+    pub remote_koid: zx::Koid,
+    pub counter_koid: zx::Koid,
+    pub stats: Arc<ProxyStats>,
+}
+
+/// A proxy that has ended, with its totals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClosedProxy {
+    pub id: WakeSourceId,
+    pub name: String,
+    pub end: ProxyEnd,
+    pub incoming: DirectionTotals,
+    pub outgoing: DirectionTotals,
+    pub wakes: u64,
+    pub created: zx::MonotonicInstant,
+    pub closed: zx::MonotonicInstant,
+}
+
+/// Counts over the life of the manager.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub proxies_added: u64,
+    pub proxies_ended: u64,
+    pub wake_sources_added: u64,
+    pub wake_sources_removed: u64,
+    pub requests_rejected: u64,
+}
+
+type ProxyEnded = Shared<oneshot::Receiver<ProxyEnd>>;
+
+struct RunningProxy {
+    info: LiveProxy,
+    /// Taken by the first removal request.
+    stop: Option<oneshot::Sender<()>>,
+    ended: ProxyEnded,
+}
+
+struct State {
+    proxies: BTreeMap<WakeSourceId, RunningProxy>,
+    /// Koids of every channel end a running proxy holds.
+    channel_koids: HashSet<zx::Koid>,
+    /// Stop switches of the wake sources added with `add_wake_source`.
+    handle_sources: HashMap<WakeSourceId, oneshot::Sender<()>>,
+    closed: VecDeque<ClosedProxy>,
+    totals: Totals,
+}
+
+/// The manager.
+///
+/// Its state is shared by the FIDL server (main thread), which adds and removes, and the
+/// proxy thread, which reports proxies that end. The state mutex is held for one short
+/// operation, never across an await; it may be held while taking the wake-source registry's
+/// mutex, never the other way round.
+pub struct ProxyManager {
+    limits: Limits,
+    wake_sources: Arc<WakeSources>,
+    state: Arc<Mutex<State>>,
+    work: async_channel::Sender<Work>,
+}
+
+fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn koid_of(handle: zx::HandleRef<'_>) -> Result<zx::HandleBasicInfo, ManagerError> {
+    handle.basic_info().map_err(|_| ManagerError::InvalidArgs("invalid handle"))
+}
+
+impl ProxyManager {
+    /// A manager that sends its work to the proxy thread fed by `work`.
+    pub fn new(limits: Limits, work: async_channel::Sender<Work>) -> ProxyManager {
+        ProxyManager {
+            wake_sources: Arc::new(WakeSources::new(limits.max_wake_sources)),
+            limits,
+            state: Arc::new(Mutex::new(State {
+                proxies: BTreeMap::new(),
+                channel_koids: HashSet::new(),
+                handle_sources: HashMap::new(),
+                closed: VecDeque::new(),
+                totals: Totals::default(),
+            })),
+            work,
+        }
+    }
+
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    pub fn wake_sources(&self) -> &Arc<WakeSources> {
+        &self.wake_sources
+    }
+
+    fn rejected<T>(&self, error: ManagerError) -> Result<T, ManagerError> {
+        lock(&self.state).totals.requests_rejected += 1;
+        Err(error)
+    }
+
+    /// Starts a proxy and registers its counter as a wake source; returns its id.
+    pub fn add_proxy(&self, new: NewProxy) -> Result<WakeSourceId, ManagerError> {
+        match self.try_add_proxy(new) {
+            Ok(id) => Ok(id),
+            Err(error) => self.rejected(error),
+        }
+    }
+
+    fn try_add_proxy(&self, new: NewProxy) -> Result<WakeSourceId, ManagerError> {
+        if new.name.is_empty() {
+            return Err(ManagerError::InvalidArgs("the name is empty"));
+        }
+        let container = koid_of(new.container_channel.as_handle_ref())?;
+        let remote = koid_of(new.remote_channel.as_handle_ref())?;
+        let counter_koid = koid_of(new.counter.as_handle_ref())?.koid;
+        if container.related_koid == remote.koid {
+            return Err(ManagerError::InvalidArgs("both channels are ends of one channel"));
+        }
+        let mut state = lock(&self.state);
+        if state.channel_koids.contains(&container.koid)
+            || state.channel_koids.contains(&remote.koid)
+        {
+            return Err(ManagerError::AlreadyRegistered("a channel is already proxied"));
+        }
+        if state.proxies.len() >= self.limits.max_proxies {
+            return Err(ManagerError::LimitReached("proxies"));
+        }
+        let id = self
+            .wake_sources
+            .register(&new.name, counter_koid, zx::Signals::COUNTER_POSITIVE, WakeSourceKind::Proxy)
+            .map_err(|e| match e {
+                RegisterError::AlreadyRegistered(_) => {
+                    ManagerError::AlreadyRegistered("the counter is already a wake source")
+                }
+                RegisterError::LimitReached(_) => ManagerError::LimitReached("wake sources"),
+            })?;
+
+        let stats = Arc::new(ProxyStats::default());
+        let (stop, stop_signal) = StopSignal::new();
+        let (ended_sender, ended) = oneshot::channel();
+        let info = LiveProxy {
+            id,
+            name: new.name.clone(),
+            container_koid: container.koid,
+            remote_koid: remote.koid,
+            counter_koid,
+            stats: Arc::clone(&stats),
+        };
+        let registration = ProxyRegistration {
+            wake_sources: Arc::clone(&self.wake_sources),
+            wake_source: Some(id),
+            stats,
+            stop: stop_signal,
+        };
+        let proxy = ChannelProxy {
+            container_channel: new.container_channel,
+            remote_channel: new.remote_channel,
+            message_counter: new.counter,
+            name: new.name,
+        };
+        let state_for_end = Arc::clone(&self.state);
+        let on_end = Box::new(move |end: ProxyEnd| {
+            record_end(&state_for_end, id, end.clone());
+            let _ = ended_sender.send(end);
+        });
+        if self.work.try_send(Work::Proxy { proxy, registration, on_end }).is_err() {
+            self.wake_sources.unregister(id);
+            return Err(ManagerError::ProxyThreadGone);
+        }
+        state.channel_koids.extend([container.koid, remote.koid]);
+        state.proxies.insert(id, RunningProxy { info, stop: Some(stop), ended: ended.shared() });
+        state.totals.proxies_added += 1;
+        Ok(id)
+    }
+
+    /// Stops proxy `id`: what is queued is delivered, then its channels close and its wake
+    /// source goes. Resolves once that is done.
+    pub async fn remove_proxy(&self, id: WakeSourceId) -> Result<ProxyEnd, ManagerError> {
+        let ended = {
+            let mut state = lock(&self.state);
+            match state.proxies.get_mut(&id) {
+                Some(proxy) => {
+                    if let Some(stop) = proxy.stop.take() {
+                        let _ = stop.send(());
+                    }
+                    proxy.ended.clone()
+                }
+                None => {
+                    state.totals.requests_rejected += 1;
+                    return Err(ManagerError::NotFound(id));
+                }
+            }
+        };
+        ended.await.map_err(|_| ManagerError::ProxyThreadGone)
+    }
+
+    /// Registers a wake source that is not a proxy; returns its id.
+    pub fn add_wake_source(&self, new: NewWakeSource) -> Result<WakeSourceId, ManagerError> {
+        match self.try_add_wake_source(new) {
+            Ok(id) => Ok(id),
+            Err(error) => self.rejected(error),
+        }
+    }
+
+    fn try_add_wake_source(&self, new: NewWakeSource) -> Result<WakeSourceId, ManagerError> {
+        if new.name.is_empty() {
+            return Err(ManagerError::InvalidArgs("the name is empty"));
+        }
+        if new.signals.is_empty() {
+            return Err(ManagerError::InvalidArgs("no signals"));
+        }
+        let info = koid_of(new.handle.as_handle_ref())?;
+        if !info.rights.contains(zx::Rights::WAIT) {
+            return Err(ManagerError::InvalidArgs("the handle lacks the WAIT right"));
+        }
+        let mut state = lock(&self.state);
+        let id = self
+            .wake_sources
+            .register(&new.name, info.koid, new.signals, WakeSourceKind::Handle)
+            .map_err(|e| match e {
+                RegisterError::AlreadyRegistered(_) => {
+                    ManagerError::AlreadyRegistered("the object is already a wake source")
+                }
+                RegisterError::LimitReached(_) => ManagerError::LimitReached("wake sources"),
+            })?;
+        let (stop, stop_signal) = StopSignal::new();
+        let work = Work::WakeSource {
+            id,
+            handle: new.handle,
+            signals: new.signals,
+            wake_sources: Arc::clone(&self.wake_sources),
+            stop: stop_signal,
+        };
+        if self.work.try_send(work).is_err() {
+            self.wake_sources.unregister(id);
+            return Err(ManagerError::ProxyThreadGone);
+        }
+        state.handle_sources.insert(id, stop);
+        state.totals.wake_sources_added += 1;
+        Ok(id)
+    }
+
+    /// Unregisters a wake source added with `add_wake_source`; its handle is closed once its
+    /// monitor stops. A proxy's id is NOT_FOUND here: proxies are removed with `remove_proxy`.
+    pub fn remove_wake_source(&self, id: WakeSourceId) -> Result<(), ManagerError> {
+        let mut state = lock(&self.state);
+        let Some(stop) = state.handle_sources.remove(&id) else {
+            state.totals.requests_rejected += 1;
+            return Err(ManagerError::NotFound(id));
+        };
+        self.wake_sources.unregister(id);
+        let _ = stop.send(());
+        state.totals.wake_sources_removed += 1;
+        Ok(())
+    }
+
+    /// The running proxies, by id.
+    pub fn live_proxies(&self) -> Vec<LiveProxy> {
+        lock(&self.state).proxies.values().map(|p| p.info.clone()).collect()
+    }
+
+    /// The most recently closed proxies, oldest first.
+    pub fn closed_proxies(&self) -> Vec<ClosedProxy> {
+        lock(&self.state).closed.iter().cloned().collect()
+    }
+
+    pub fn totals(&self) -> Totals {
+        lock(&self.state).totals
+    }
+}
+
+/// Moves proxy `id` from the running set to the history. Runs on the proxy thread.
+fn record_end(state: &Mutex<State>, id: WakeSourceId, end: ProxyEnd) {
+    let mut state = lock(state);
+    let Some(proxy) = state.proxies.remove(&id) else { return };
+    let info = proxy.info;
+    state.channel_koids.remove(&info.container_koid);
+    state.channel_koids.remove(&info.remote_koid);
+    if state.closed.len() == CLOSED_PROXY_HISTORY {
+        state.closed.pop_front();
+    }
+    state.closed.push_back(ClosedProxy {
+        id,
+        name: info.name,
+        end,
+        incoming: info.stats.incoming.totals(),
+        outgoing: info.stats.outgoing.totals(),
+        wakes: info.stats.wakes(),
+        created: info.stats.created(),
+        closed: zx::MonotonicInstant::get(),
+    });
+    state.totals.proxies_ended += 1;
+}
+
+#[cfg(test)]
+mod tests;

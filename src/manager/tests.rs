@@ -1,0 +1,252 @@
+use super::{CLOSED_PROXY_HISTORY, ManagerError, NewProxy, NewWakeSource, ProxyManager};
+use crate::config::Limits;
+use crate::proxy::ProxyEnd;
+use crate::proxy_thread::run_proxy_thread;
+use fuchsia_async as fasync;
+use zx::Peered;
+
+/// A manager whose proxy thread runs for the duration of the test.
+struct Running {
+    manager: ProxyManager,
+    _thread: std::thread::JoinHandle<()>,
+}
+
+fn manager(limits: Limits) -> Running {
+    let (sender, receiver) = async_channel::unbounded();
+    let thread = run_proxy_thread(receiver).unwrap();
+    Running { manager: ProxyManager::new(limits, sender), _thread: thread }
+}
+
+/// The far ends of a proxy's channels and a handle to its counter.
+struct Peers {
+    container: zx::Channel,
+    remote: zx::Channel,
+    counter: zx::Counter,
+}
+
+fn new_proxy(name: &str) -> (NewProxy, Peers) {
+    let (container, container_channel) = zx::Channel::create();
+    let (remote_channel, remote) = zx::Channel::create();
+    let counter = zx::Counter::create();
+    let container_counter = counter.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap();
+    (
+        NewProxy { name: name.to_string(), container_channel, remote_channel, counter },
+        Peers { container, remote, counter: container_counter },
+    )
+}
+
+async fn read_message(channel: &zx::Channel) -> zx::MessageBuf {
+    fasync::OnSignals::new(channel, zx::Signals::CHANNEL_READABLE).await.unwrap();
+    let mut buf = zx::MessageBuf::new();
+    channel.read(&mut buf).unwrap();
+    buf
+}
+
+#[fuchsia::test]
+async fn an_added_proxy_forwards_and_counts() {
+    let running = manager(Limits::default());
+    let (new, peers) = new_proxy("wifi");
+    let id = running.manager.add_proxy(new).unwrap();
+    peers.remote.write(b"hello", &mut []).unwrap();
+    assert_eq!(read_message(&peers.container).await.bytes(), b"hello");
+    assert_eq!(peers.counter.read().unwrap(), 1);
+    let live = running.manager.live_proxies();
+    assert_eq!(live.len(), 1);
+    assert_eq!((live[0].id, live[0].name.as_str()), (id, "wifi"));
+    assert_eq!(running.manager.totals().proxies_added, 1);
+}
+
+#[fuchsia::test]
+async fn removing_a_proxy_delivers_the_queue_closes_the_channels_and_records_it() {
+    let running = manager(Limits::default());
+    let (new, peers) = new_proxy("input");
+    let id = running.manager.add_proxy(new).unwrap();
+    for i in 0..10u8 {
+        peers.remote.write(&[i], &mut []).unwrap();
+    }
+    assert_eq!(running.manager.remove_proxy(id).await, Ok(ProxyEnd::Stopped));
+    let mut buf = zx::MessageBuf::new();
+    for i in 0..10u8 {
+        peers.container.read(&mut buf).unwrap();
+        assert_eq!(buf.bytes(), &[i]);
+    }
+    assert!(peers.container.is_closed().unwrap());
+    assert!(peers.remote.is_closed().unwrap());
+    assert!(running.manager.live_proxies().is_empty());
+    assert!(running.manager.wake_sources().is_empty());
+    let closed = running.manager.closed_proxies();
+    assert_eq!(closed.len(), 1);
+    assert_eq!((closed[0].id, closed[0].end.clone()), (id, ProxyEnd::Stopped));
+    assert_eq!(closed[0].incoming.messages, 10);
+    assert_eq!(running.manager.remove_proxy(id).await, Err(ManagerError::NotFound(id)));
+}
+
+#[fuchsia::test]
+async fn a_proxy_whose_peer_closes_moves_to_the_history() {
+    let running = manager(Limits::default());
+    let (new, peers) = new_proxy("timer");
+    let id = running.manager.add_proxy(new).unwrap();
+    drop(peers.remote);
+    fasync::OnSignals::new(&peers.container, zx::Signals::CHANNEL_PEER_CLOSED).await.unwrap();
+    let end = running.manager.remove_proxy(id).await;
+    assert!(matches!(end, Ok(ProxyEnd::RemoteClosed) | Err(ManagerError::NotFound(_))));
+    assert_eq!(running.manager.closed_proxies()[0].end, ProxyEnd::RemoteClosed);
+    assert_eq!(running.manager.totals().proxies_ended, 1);
+}
+
+#[fuchsia::test]
+async fn invalid_proxies_are_refused_and_change_nothing() {
+    let running = manager(Limits::default());
+    let (mut new, _peers) = new_proxy("");
+    assert_eq!(running.manager.add_proxy(new), Err(ManagerError::InvalidArgs("the name is empty")));
+
+    (new, _) = new_proxy("loop");
+    let (a, b) = zx::Channel::create();
+    new.container_channel = a;
+    new.remote_channel = b;
+    assert_eq!(
+        running.manager.add_proxy(new),
+        Err(ManagerError::InvalidArgs("both channels are ends of one channel"))
+    );
+
+    (new, _) = new_proxy("bad");
+    new.counter = zx::Counter::from(zx::NullableHandle::invalid());
+    assert_eq!(running.manager.add_proxy(new), Err(ManagerError::InvalidArgs("invalid handle")));
+
+    assert!(running.manager.live_proxies().is_empty());
+    assert!(running.manager.wake_sources().is_empty());
+    assert_eq!(running.manager.totals().requests_rejected, 3);
+}
+
+#[fuchsia::test]
+async fn the_same_counter_or_channel_twice_is_already_registered() {
+    let running = manager(Limits::default());
+    let (new, peers) = new_proxy("first");
+    running.manager.add_proxy(new).unwrap();
+
+    let (mut again, _) = new_proxy("same counter");
+    again.counter = peers.counter.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap();
+    assert_eq!(
+        running.manager.add_proxy(again),
+        Err(ManagerError::AlreadyRegistered("the counter is already a wake source"))
+    );
+    let source = NewWakeSource {
+        name: "counter again".to_string(),
+        handle: peers.counter.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap().into(),
+        signals: zx::Signals::COUNTER_POSITIVE,
+    };
+    assert_eq!(
+        running.manager.add_wake_source(source),
+        Err(ManagerError::AlreadyRegistered("the object is already a wake source"))
+    );
+    assert_eq!(running.manager.live_proxies().len(), 1);
+}
+
+#[fuchsia::test]
+async fn limits_are_enforced() {
+    let running = manager(Limits::new(1, 2));
+    let (new, _first) = new_proxy("one");
+    running.manager.add_proxy(new).unwrap();
+    let (new, _second) = new_proxy("two");
+    assert_eq!(running.manager.add_proxy(new), Err(ManagerError::LimitReached("proxies")));
+
+    let event = zx::Event::create();
+    let source = |name: &str, event: &zx::Event| NewWakeSource {
+        name: name.to_string(),
+        handle: event.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap().into(),
+        signals: zx::Signals::USER_0,
+    };
+    running.manager.add_wake_source(source("a", &event)).unwrap();
+    let other = zx::Event::create();
+    assert_eq!(
+        running.manager.add_wake_source(source("b", &other)),
+        Err(ManagerError::LimitReached("wake sources"))
+    );
+}
+
+#[fuchsia::test]
+async fn wake_sources_are_validated() {
+    let running = manager(Limits::default());
+    let event = zx::Event::create();
+    let source = |name: &str, rights: zx::Rights, signals: zx::Signals| NewWakeSource {
+        name: name.to_string(),
+        handle: event.duplicate_handle(rights).unwrap().into(),
+        signals,
+    };
+    let cases = [
+        (source("", zx::Rights::SAME_RIGHTS, zx::Signals::USER_0), "the name is empty"),
+        (source("none", zx::Rights::SAME_RIGHTS, zx::Signals::NONE), "no signals"),
+        (
+            source("no wait", zx::Rights::TRANSFER, zx::Signals::USER_0),
+            "the handle lacks the WAIT right",
+        ),
+    ];
+    for (new, why) in cases {
+        assert_eq!(running.manager.add_wake_source(new), Err(ManagerError::InvalidArgs(why)));
+    }
+    let invalid = NewWakeSource {
+        name: "invalid".to_string(),
+        handle: zx::NullableHandle::invalid(),
+        signals: zx::Signals::USER_0,
+    };
+    assert_eq!(
+        running.manager.add_wake_source(invalid),
+        Err(ManagerError::InvalidArgs("invalid handle"))
+    );
+}
+
+#[fuchsia::test]
+async fn a_wake_source_is_tracked_until_removed_and_its_handle_closed() {
+    let running = manager(Limits::default());
+    let (local, remote) = zx::EventPair::create();
+    let id = running
+        .manager
+        .add_wake_source(NewWakeSource {
+            name: "button".to_string(),
+            handle: remote.into(),
+            signals: zx::Signals::USER_0,
+        })
+        .unwrap();
+    local.signal_peer(zx::Signals::NONE, zx::Signals::USER_0).unwrap();
+    let active = running.manager.wake_sources().next_change(&Default::default()).await;
+    assert_eq!(active.names, vec!["button".to_string()]);
+
+    running.manager.remove_wake_source(id).unwrap();
+    fasync::OnSignals::new(&local, zx::Signals::EVENTPAIR_PEER_CLOSED).await.unwrap();
+    assert!(running.manager.wake_sources().is_empty());
+    assert_eq!(running.manager.remove_wake_source(id), Err(ManagerError::NotFound(id)));
+    let totals = running.manager.totals();
+    assert_eq!((totals.wake_sources_added, totals.wake_sources_removed), (1, 1));
+}
+
+#[fuchsia::test]
+async fn a_proxy_is_not_removed_as_a_wake_source() {
+    let running = manager(Limits::default());
+    let (new, _peers) = new_proxy("proxy");
+    let id = running.manager.add_proxy(new).unwrap();
+    assert_eq!(running.manager.remove_wake_source(id), Err(ManagerError::NotFound(id)));
+    assert_eq!(running.manager.live_proxies().len(), 1);
+}
+
+#[fuchsia::test]
+async fn the_history_keeps_the_most_recent_closed_proxies() {
+    let running = manager(Limits::default());
+    for i in 0..CLOSED_PROXY_HISTORY + 3 {
+        let (new, _peers) = new_proxy(&format!("p{i}"));
+        let id = running.manager.add_proxy(new).unwrap();
+        running.manager.remove_proxy(id).await.unwrap();
+    }
+    let closed = running.manager.closed_proxies();
+    assert_eq!(closed.len(), CLOSED_PROXY_HISTORY);
+    assert_eq!(closed[0].name, "p3");
+}
+
+#[fuchsia::test]
+async fn a_missing_proxy_thread_is_reported_not_a_panic() {
+    let (sender, receiver) = async_channel::unbounded();
+    drop(receiver);
+    let manager = ProxyManager::new(Limits::default(), sender);
+    let (new, _peers) = new_proxy("orphan");
+    assert_eq!(manager.add_proxy(new), Err(ManagerError::ProxyThreadGone));
+    assert!(manager.wake_sources().is_empty());
+}
