@@ -1,6 +1,6 @@
 //! Generates bindings (with test-only reflection) for every `*.test.fidl`
 //! in GIDL_DIR (default: the shared conformance folder next to the
-//! workspace).
+//! workspace), and for the protocol shapes of `fidl/codegen.fidl`.
 
 use std::path::PathBuf;
 
@@ -24,6 +24,10 @@ fn main() {
     fidlgen_rust::Build::new()
         .library_files(&files)
         .reflection("crate::reflect")
-        .generate_to(out_dir)
+        .generate_to(&out_dir)
         .unwrap_or_else(|e| panic!("generating test.conformance bindings failed:\n{e}"));
+    fidlgen_rust::Build::new()
+        .library_files(&["fidl/codegen.fidl"])
+        .generate_to(&out_dir)
+        .unwrap_or_else(|e| panic!("generating test.codegen bindings failed:\n{e}"));
 }

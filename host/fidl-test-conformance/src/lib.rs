@@ -11,5 +11,11 @@ pub mod runner;
 
 include!(concat!(env!("OUT_DIR"), "/fidl_test_conformance.rs"));
 
+/// Bindings of `fidl/codegen.fidl` (library `test.codegen`), whose protocol
+/// code tests/codegen_wire.rs checks on the wire.
+pub mod codegen {
+    include!(concat!(env!("OUT_DIR"), "/fidl_test_codegen.rs"));
+}
+
 /// The folder the bindings were generated from (GIDL_DIR at build time).
 pub const GIDL_DIR: &str = env!("GIDL_DIR");

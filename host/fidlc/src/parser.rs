@@ -475,8 +475,10 @@ impl Parser {
                 continue;
             }
             let mut strict = None;
-            if let (Some(w @ ("strict" | "flexible")), TokenKind::Ident(_)) =
-                (self.word_at(0), self.peek_at(1))
+            if let (
+                Some(w @ ("strict" | "flexible")),
+                TokenKind::Ident(_) | TokenKind::Punct("->"),
+            ) = (self.word_at(0), self.peek_at(1))
             {
                 strict = Some(w == "strict");
                 self.advance();

@@ -20,7 +20,7 @@ open protocol Thing {
     strict OneWay(struct { x uint32; });
     flexible TwoWay(table { 1: a string; }) -> (struct { y vector<uint8>:10; });
     strict WithError() -> () error int32;
-    -> OnEvent(resource union { 1: h zx.Handle:<CHANNEL, zx.Rights.READ | zx.Rights.WRITE>; });
+    strict -> OnEvent(resource union { 1: h zx.Handle:<CHANNEL, zx.Rights.READ | zx.Rights.WRITE>; });
     @selector("Renamed")
     strict Selected() -> ();
     compose Base;
@@ -61,7 +61,7 @@ fn method_kinds_ordinals_and_generated_names() {
     assert!(u.is_result && u.strict);
     assert_eq!(u.members.iter().map(|m| m.ordinal).collect::<Vec<_>>(), [1, 2]);
     let m = &p.methods[3];
-    assert_eq!(m.kind, MethodKind::Event);
+    assert_eq!((m.kind, m.strict), (MethodKind::Event, true));
     assert_eq!(m.response, Some(Type::Union { name: q("ThingOnEventRequest"), optional: false }));
     assert_eq!(p.methods[4].ordinal, fidlc::method_ordinal("test.lib", "Thing", "Renamed"));
     assert!(p.methods[4].result.is_none());
