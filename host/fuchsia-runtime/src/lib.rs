@@ -68,3 +68,18 @@ impl From<HandleType> for HandleInfo {
 pub fn take_startup_handle(info: HandleInfo) -> Option<NullableHandle> {
     host::current_component()?.take_startup_handle(info)
 }
+
+thread_local! {
+    /// The calling thread's kernel object, created on first use; only this thread touches it.
+    static THREAD_SELF: zx::Thread = zx::Thread::for_current_thread();
+}
+
+/// The calling thread's kernel object, as `zx_thread_self()` gives it.
+///
+/// The handle stays valid for as long as the calling thread lives; do not keep it past that.
+pub fn thread_self() -> zx::Unowned<'static, zx::Thread> {
+    let raw = THREAD_SELF.with(|thread| thread.raw_handle());
+    // SAFETY: the handle is owned by this thread's THREAD_SELF, which lives as long as the
+    // thread; the returned borrow never closes it.
+    unsafe { zx::Unowned::from_raw_handle(raw) }
+}

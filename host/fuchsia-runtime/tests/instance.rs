@@ -117,3 +117,39 @@ fn threads_created_inside_an_instance_are_counted_until_they_return() {
     assert_eq!(component.live_threads(), 0);
     worker.join().unwrap();
 }
+
+fn registered_main() {}
+
+#[fuchsia_runtime::host::linkme::distributed_slice(fuchsia_runtime::host::COMPONENT_ENTRIES)]
+#[linkme(crate = fuchsia_runtime::host::linkme)]
+static TEST_ENTRY: fuchsia_runtime::host::ComponentEntry = fuchsia_runtime::host::ComponentEntry {
+    package: "fuchsia-runtime-test-entry",
+    manifest_dir: env!("CARGO_MANIFEST_DIR"),
+    main: registered_main,
+};
+
+#[test]
+fn registered_entry_points_are_listed() {
+    let entry = fuchsia_runtime::host::component_entries()
+        .iter()
+        .find(|entry| entry.package == "fuchsia-runtime-test-entry")
+        .expect("the entry registered by this test binary");
+    assert_eq!(entry.manifest_dir, env!("CARGO_MANIFEST_DIR"));
+    (entry.main)();
+}
+
+#[test]
+fn thread_self_is_one_named_object_per_thread() {
+    let (koid, name) = std::thread::Builder::new()
+        .name("worker".to_string())
+        .spawn(|| {
+            let a = fuchsia_runtime::thread_self().koid().unwrap();
+            assert_eq!(fuchsia_runtime::thread_self().koid().unwrap(), a);
+            (a, fuchsia_runtime::thread_self().get_name().unwrap().to_string())
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(name, "worker");
+    assert_ne!(fuchsia_runtime::thread_self().koid().unwrap(), koid);
+}

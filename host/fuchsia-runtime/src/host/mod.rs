@@ -6,7 +6,9 @@
 //! belongs to the same instance, as threads belong to their process on Fuchsia; see
 //! `thread_inheritance`. Product code never uses this module.
 
+mod entries;
 mod instance;
 mod thread_inheritance;
 
+pub use entries::{COMPONENT_ENTRIES, ComponentEntry, component_entries, linkme};
 pub use instance::{ComponentInstance, EnteredInstance, current_component};
