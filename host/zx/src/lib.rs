@@ -14,10 +14,12 @@ pub mod host;
 mod identity;
 mod kernel;
 mod message_buf;
+mod name;
 mod rights;
 mod signals;
 mod status;
 pub mod sys;
+mod thread;
 mod time;
 mod vmo;
 
@@ -30,9 +32,11 @@ pub use handle::{
 };
 pub use identity::{Koid, ObjectType};
 pub use message_buf::{MessageBuf, MessageBufEtc};
+pub use name::Name;
 pub use rights::Rights;
 pub use signals::Signals;
 pub use status::{Status, ok};
+pub use thread::Thread;
 pub use time::{
     BootDuration, BootInstant, BootTimeline, Duration, Instant, MonotonicDuration,
     MonotonicInstant, MonotonicTimeline, Timeline,

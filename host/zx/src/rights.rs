@@ -45,6 +45,8 @@ bitflags::bitflags! {
         const EVENT_DEFAULT = Self::BASIC.bits() | Self::SIGNAL.bits();
         const EVENTPAIR_DEFAULT = Self::BASIC.bits() | Self::SIGNAL.bits() | Self::SIGNAL_PEER.bits();
         const COUNTER_DEFAULT = Self::BASIC.bits() | Self::IO.bits() | Self::SIGNAL.bits();
+        const THREAD_DEFAULT = Self::BASIC.bits() | Self::IO.bits() | Self::PROPERTY.bits()
+            | Self::SIGNAL.bits() | Self::MANAGE_THREAD.bits();
         const VMO_DEFAULT = Self::BASIC.bits() | Self::IO.bits() | Self::PROPERTY.bits()
             | Self::MAP.bits() | Self::SIGNAL.bits();
     }

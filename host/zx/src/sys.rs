@@ -33,3 +33,6 @@ pub const ZX_TIME_INFINITE: zx_time_t = i64::MAX;
 pub const ZX_TIME_INFINITE_PAST: zx_time_t = i64::MIN;
 
 pub const ZX_OK: zx_status_t = 0;
+
+/// Size of an object name buffer, NUL included.
+pub const ZX_MAX_NAME_LEN: usize = 32;

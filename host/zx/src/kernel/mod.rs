@@ -11,5 +11,6 @@ pub(crate) mod event;
 pub(crate) mod object;
 pub(crate) mod signal_state;
 pub(crate) mod table;
+pub(crate) mod thread;
 pub(crate) mod vmo;
 pub(crate) mod wait;

@@ -4,6 +4,7 @@ use super::channel::ChannelEndpoint;
 use super::counter::CounterObject;
 use super::event::{EventObject, EventPairEndpoint};
 use super::signal_state::SignalState;
+use super::thread::ThreadObject;
 use super::vmo::VmoObject;
 use crate::identity::new_koid;
 use crate::{Koid, ObjectType, Signals, Status};
@@ -37,6 +38,7 @@ pub(crate) enum KernelObject {
     EventPair(Arc<EventPairEndpoint>),
     Counter(Arc<CounterObject>),
     Vmo(Arc<VmoObject>),
+    Thread(Arc<ThreadObject>),
 }
 
 impl KernelObject {
@@ -47,6 +49,7 @@ impl KernelObject {
             KernelObject::EventPair(o) => &o.header,
             KernelObject::Counter(o) => &o.header,
             KernelObject::Vmo(o) => &o.header,
+            KernelObject::Thread(o) => &o.header,
         }
     }
 
@@ -57,6 +60,7 @@ impl KernelObject {
             KernelObject::EventPair(_) => ObjectType::EVENTPAIR,
             KernelObject::Counter(_) => ObjectType::COUNTER,
             KernelObject::Vmo(_) => ObjectType::VMO,
+            KernelObject::Thread(_) => ObjectType::THREAD,
         }
     }
 
@@ -103,7 +107,10 @@ impl KernelObject {
             match self {
                 KernelObject::Channel(o) => o.on_zero_handles(),
                 KernelObject::EventPair(o) => o.on_zero_handles(),
-                KernelObject::Event(_) | KernelObject::Counter(_) | KernelObject::Vmo(_) => {}
+                KernelObject::Event(_)
+                | KernelObject::Counter(_)
+                | KernelObject::Vmo(_)
+                | KernelObject::Thread(_) => {}
             }
         }
     }
