@@ -108,8 +108,10 @@ pub struct TypeOps {
     /// Converts the value (outer error: not representable / invalid literal),
     /// then encodes it through the generated bindings.
     pub encode: fn(&Value, &mut Ctx) -> Result<EncodeResult, String>,
-    /// Decodes through the generated bindings and converts back.
-    pub decode: fn(&[u8], Vec<HandleInfo>) -> fidl::Result<Value>,
+    /// Decodes through the generated bindings and converts back; the
+    /// decoded value itself is returned too, so that the handles it holds
+    /// stay open until the caller drops it.
+    pub decode: fn(&[u8], Vec<HandleInfo>) -> fidl::Result<(Value, Box<dyn std::any::Any>)>,
 }
 
 /// Encoded bytes and handle dispositions, or the encoder's error.
@@ -122,7 +124,10 @@ impl TypeOps {
                 let typed = T::from_value(value, ctx)?;
                 Ok(Encoder::encode::<T>(typed))
             },
-            decode: |bytes, handles| Decoder::decode::<T>(bytes, handles).map(|v| v.to_value()),
+            decode: |bytes, handles| {
+                Decoder::decode::<T>(bytes, handles)
+                    .map(|v| (v.to_value(), Box::new(v) as Box<dyn std::any::Any>))
+            },
         }
     }
 }

@@ -110,7 +110,8 @@ fn run_inner(case: &Case, lookup: Lookup) -> Result<(), String> {
             let value = case.value.as_ref().ok_or("missing value")?;
             let (bytes, dispositions) = encode_ok(case, &ops, value, &mut ctx)?;
             let infos = transfer(&bytes, dispositions)?;
-            let decoded = (ops.decode)(&bytes, infos).map_err(|e| format!("decode failed: {e}"))?;
+            let (decoded, _keep) =
+                (ops.decode)(&bytes, infos).map_err(|e| format!("decode failed: {e}"))?;
             compare(value, &decoded, &ctx, &type_name)
         }
         CaseKind::EncodeSuccess => {
@@ -120,9 +121,25 @@ fn run_inner(case: &Case, lookup: Lookup) -> Result<(), String> {
         CaseKind::DecodeSuccess => {
             let value = case.value.as_ref().ok_or("missing value")?;
             let bytes = case.bytes.as_ref().ok_or("missing bytes")?;
-            let infos = ctx.handle_infos(case.handles.as_deref().unwrap_or_default())?;
-            let decoded = (ops.decode)(bytes, infos).map_err(|e| format!("decode failed: {e}"))?;
-            compare(value, &decoded, &ctx, &type_name)
+            let indices = case.handles.as_deref().unwrap_or_default();
+            let infos = ctx.handle_infos(indices)?;
+            let views = handle_views(&infos, indices, &ctx);
+            let (decoded, keep) =
+                (ops.decode)(bytes, infos).map_err(|e| format!("decode failed: {e}"))?;
+            compare(value, &decoded, &ctx, &type_name)?;
+            // Handles the value does not hold (unknown data) must be closed.
+            // (Handles it holds were checked by koid in `compare`; a handle
+            // whose rights were reduced has a new raw value.)
+            let mut kept = Vec::new();
+            referenced_handles(value, &mut kept);
+            if let Some((index, _, _)) = views
+                .iter()
+                .find(|(index, raw, koid)| !kept.contains(index) && is_open(*raw, *koid))
+            {
+                return Err(format!("handle #{index} of dropped unknown data left open"));
+            }
+            drop(keep);
+            Ok(())
         }
         CaseKind::EncodeFailure => {
             let value = case.value.as_ref().ok_or("missing value")?;
@@ -135,12 +152,53 @@ fn run_inner(case: &Case, lookup: Lookup) -> Result<(), String> {
         CaseKind::DecodeFailure => {
             let bytes = case.bytes.as_ref().ok_or("missing bytes")?;
             let expected = case.err.as_deref().ok_or("missing err")?;
-            let infos = ctx.handle_infos(case.handles.as_deref().unwrap_or_default())?;
+            let indices = case.handles.as_deref().unwrap_or_default();
+            let infos = ctx.handle_infos(indices)?;
+            let views = handle_views(&infos, indices, &ctx);
             match (ops.decode)(bytes, infos) {
-                Ok(v) => Err(format!("decode succeeded with {v:?}, expected {expected}")),
-                Err(e) => check_code(&e, expected),
+                Ok((v, _)) => Err(format!("decode succeeded with {v:?}, expected {expected}")),
+                Err(e) => {
+                    check_code(&e, expected)?;
+                    match views.iter().find(|(_, raw, koid)| is_open(*raw, *koid)) {
+                        Some((index, _, _)) => {
+                            Err(format!("handle #{index} left open after a failed decode"))
+                        }
+                        None => Ok(()),
+                    }
+                }
             }
         }
+    }
+}
+
+/// `(#N, raw handle value, koid)` of each handle given to a decoder.
+fn handle_views(
+    infos: &[fidl::HandleInfo],
+    indices: &[usize],
+    ctx: &Ctx,
+) -> Vec<(usize, u32, u64)> {
+    infos
+        .iter()
+        .zip(indices)
+        .map(|(info, &i)| (i, info.handle.raw_handle(), ctx.koids[i]))
+        .collect()
+}
+
+/// Whether raw handle value `raw` still names the object with `koid`.
+fn is_open(raw: u32, koid: u64) -> bool {
+    // SAFETY: the view is never dropped, so it neither closes nor owns the
+    // handle; a stale value only makes `koid()` fail or name another object.
+    let view = ManuallyDrop::new(unsafe { NullableHandle::from_raw(raw) });
+    view.koid().is_ok_and(|k| k.raw_koid() == koid)
+}
+
+/// Indices of the handles (`#N`, `restrict(#N, ..)`) a value refers to.
+fn referenced_handles(value: &Value, out: &mut Vec<usize>) {
+    match value {
+        Value::Handle(i) | Value::Restrict { handle: i, .. } => out.push(*i),
+        Value::List(items) => items.iter().for_each(|v| referenced_handles(v, out)),
+        Value::Object { fields, .. } => fields.iter().for_each(|(_, v)| referenced_handles(v, out)),
+        _ => {}
     }
 }
 
