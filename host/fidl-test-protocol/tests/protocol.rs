@@ -204,7 +204,7 @@ fn unknown_flexible_two_way_gets_a_framework_error_and_the_server_sees_it() {
     run(async {
         let (client, stream) = create_request_stream::<EchoMarker>();
         let server = fasync::Task::local(serve_echo(stream));
-        let newer = ClientEnd_into_newer(client);
+        let newer = newer_proxy_on(client);
         let error = newer.extra_two_way().await.unwrap_err();
         assert!(
             matches!(error, Error::UnsupportedMethod { protocol_name: "(anonymous) Newer", .. }),
@@ -221,8 +221,7 @@ fn unknown_flexible_two_way_gets_a_framework_error_and_the_server_sees_it() {
 }
 
 /// Speaks `Newer` on a channel served as `Echo`.
-#[allow(non_snake_case)]
-fn ClientEnd_into_newer(client: fidl::endpoints::ClientEnd<EchoMarker>) -> NewerProxy {
+fn newer_proxy_on(client: fidl::endpoints::ClientEnd<EchoMarker>) -> NewerProxy {
     NewerProxy::from_channel(fidl::AsyncChannel::from_channel(client.into_channel()))
 }
 
@@ -231,7 +230,7 @@ fn unknown_strict_method_tears_the_connection_down() {
     run(async {
         let (client, stream) = create_request_stream::<EchoMarker>();
         let server = fasync::Task::local(serve_echo(stream));
-        let newer = ClientEnd_into_newer(client);
+        let newer = newer_proxy_on(client);
         newer.extra_strict().unwrap();
         let (_, error) = server.await;
         assert!(matches!(error, Some(Error::UnknownOrdinal { .. })), "{error:?}");
