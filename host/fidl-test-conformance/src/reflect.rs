@@ -111,8 +111,11 @@ pub struct TypeOps {
     /// Decodes through the generated bindings and converts back; the
     /// decoded value itself is returned too, so that the handles it holds
     /// stay open until the caller drops it.
-    pub decode: fn(&[u8], Vec<HandleInfo>) -> fidl::Result<(Value, Box<dyn std::any::Any>)>,
+    pub decode: fn(&[u8], Vec<HandleInfo>) -> fidl::Result<Decoded>,
 }
+
+/// A decoded value as a [`Value`], and the typed value (holding its handles).
+pub type Decoded = (Value, Box<dyn std::any::Any>);
 
 /// Encoded bytes and handle dispositions, or the encoder's error.
 pub type EncodeResult = fidl::Result<(Vec<u8>, Vec<HandleDisposition<'static>>)>;
