@@ -555,3 +555,108 @@ fn discoverable_name() {
     assert_eq!(EchoMarker::PROTOCOL_NAME, "test.protocol.Echo");
     assert_eq!(<EchoMarker as ProtocolMarker>::DEBUG_NAME, "test.protocol.Echo");
 }
+
+/// Runs an `Echo` server for `stream` on its own thread and executor.
+fn serve_echo_on_thread(stream: EchoRequestStream) -> std::thread::JoinHandle<ServerOutcome> {
+    std::thread::spawn(move || run(serve_echo(stream)))
+}
+
+#[test]
+fn synchronous_proxy_calls_events_and_errors() {
+    let (proxy, stream) = fidl::endpoints::create_sync_proxy_and_stream::<EchoMarker>();
+    let server = serve_echo_on_thread(stream);
+    let forever = fidl::MonotonicInstant::INFINITE;
+    assert_eq!(proxy.echo_string("sync", forever).unwrap(), "sync");
+    assert_eq!(proxy.try_echo("x", true, forever).unwrap(), Err(EchoError::Refused));
+    assert_eq!(proxy.flexible_try(false, forever).unwrap(), Ok(()));
+    proxy.request_pings(2).unwrap();
+    // The events arrive before the response; the call keeps them.
+    proxy.nothing(forever).unwrap();
+    assert_eq!(proxy.wait_for_event(forever).unwrap().into_on_ping(), Some(0));
+    assert_eq!(proxy.wait_for_event(forever).unwrap().into_on_ping(), Some(1));
+    drop(proxy);
+    let (_, error) = server.join().unwrap();
+    assert!(error.is_none());
+}
+
+#[test]
+fn synchronous_proxy_deadline_passes_without_a_response() {
+    let (proxy, server_end) = fidl::endpoints::create_sync_proxy::<EchoMarker>();
+    let already_passed = fidl::MonotonicInstant::INFINITE_PAST;
+    assert_eq!(proxy.echo_string("late", already_passed).unwrap_err(), Error::Timeout);
+    assert_eq!(proxy.wait_for_event(already_passed).unwrap_err(), Error::Timeout);
+    drop(server_end);
+}
+
+#[test]
+fn synchronous_proxy_receives_epitaph_and_peer_closed() {
+    let (proxy, server_end) = fidl::endpoints::create_sync_proxy::<EchoMarker>();
+    server_end.close_with_epitaph(Status::UNAVAILABLE).unwrap();
+    let error = proxy.nothing(fidl::MonotonicInstant::INFINITE).unwrap_err();
+    assert!(matches!(
+        error,
+        Error::ClientChannelClosed { status: Status::UNAVAILABLE, epitaph: Some(_), .. }
+    ));
+
+    let (proxy, server_end) = fidl::endpoints::create_sync_proxy::<EchoMarker>();
+    drop(server_end);
+    let error = proxy.nothing(fidl::MonotonicInstant::INFINITE).unwrap_err();
+    assert!(matches!(
+        error,
+        Error::ClientChannelClosed { status: Status::PEER_CLOSED, epitaph: None, .. }
+    ));
+}
+
+#[test]
+fn synchronous_proxy_rejects_a_response_to_another_call() {
+    let (proxy, server_end) = fidl::endpoints::create_sync_proxy::<EchoMarker>();
+    write_raw(server_end.channel(), 0x7654, 0x35abec1ec6ec2f09, DynamicFlags::empty(), 1);
+    assert!(matches!(
+        proxy.nothing(fidl::MonotonicInstant::INFINITE).unwrap_err(),
+        Error::UnexpectedSyncResponse { tx_id: 0x7654, .. }
+    ));
+}
+
+#[test]
+fn client_write_rejected_by_the_kernel_is_client_write() {
+    run(async {
+        let (proxy, _server) = spawn_echo();
+        // The request type requires SIGNAL; this event lacks it.
+        let event = fidl::Event::create().replace_handle(Rights::BASIC).unwrap();
+        let error = proxy.transfer_event(event).await.unwrap_err();
+        assert!(matches!(error, Error::ClientWrite(Status::INVALID_ARGS)), "{error:?}");
+        assert_eq!(proxy.echo_string("still usable").await.unwrap(), "still usable");
+    })
+}
+
+#[test]
+fn server_write_rejected_by_the_kernel_fails_the_send_and_shuts_down() {
+    run(async {
+        let (proxy, mut stream) = create_proxy_and_stream::<EchoMarker>();
+        let call = proxy.transfer_event(fidl::Event::create());
+        let (event, responder) =
+            stream.next().await.unwrap().unwrap().into_transfer_event().unwrap();
+        drop(event);
+        // The response type requires BASIC; this event lacks DUPLICATE and INSPECT.
+        let weak = fidl::Event::create().replace_handle(Rights::TRANSFER | Rights::WAIT).unwrap();
+        assert_eq!(
+            responder.send(weak).unwrap_err(),
+            Error::ServerResponseWrite(Status::INVALID_ARGS)
+        );
+        assert!(call.await.unwrap_err().is_closed());
+        assert!(stream.next().await.is_none());
+    })
+}
+
+#[test]
+fn epitaph_through_the_channel_extension_and_on_closed() {
+    use fidl::epitaph::ChannelEpitaphExt;
+    run(async {
+        let (proxy, server_end) = create_proxy::<EchoMarker>();
+        let closed = proxy.on_closed();
+        server_end.into_channel().close_with_epitaph(Status::IO).unwrap();
+        closed.await.unwrap();
+        let error = proxy.nothing().await.unwrap_err();
+        assert!(matches!(error, Error::ClientChannelClosed { status: Status::IO, .. }));
+    })
+}

@@ -53,6 +53,11 @@ pub trait Proxy: Sized + Send + Sync {
     fn is_closed(&self) -> bool {
         self.as_channel().is_closed()
     }
+
+    /// Resolves when the server end is closed.
+    fn on_closed(&self) -> fuchsia_async::OnSignalsRef<'_> {
+        self.as_channel().on_closed()
+    }
 }
 
 /// A blocking client of a protocol.

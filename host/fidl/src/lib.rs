@@ -8,6 +8,7 @@
 pub mod client;
 pub mod encoding;
 pub mod endpoints;
+pub mod epitaph;
 mod error;
 pub mod marker;
 pub mod server;
