@@ -1,0 +1,26 @@
+//! Host build of `fuchsia_component_test`: `RealmBuilder` starts realms of components on the
+//! host, each component on its own threads with its own startup handles, namespace and
+//! moniker (`realm_builder:<realm>/<child>`).
+//!
+//! - `add_child(name, "#meta/<name>.cm", options)` resolves the URL against the entry points
+//!   `#[fuchsia::main]` registers (see [`resolver`]) and parses the crate's real manifest
+//!   (see [`manifest`]); routes are checked against it when the realm is built.
+//! - `add_local_child` runs a closure as a component.
+//! - Routes connect children's `/svc` entries to the protocols other children expose.
+//!
+//! Several realms may run at once in one process; nothing of one realm is process-global.
+
+mod builder;
+pub mod error;
+mod local;
+pub mod manifest;
+mod realm;
+pub mod resolver;
+
+pub use builder::{
+    Capability, ChildOptions, ChildRef, DictionaryCapability, ProtocolCapability, RealmBuilder,
+    Ref, Route, RouteCapability,
+};
+pub use error::Error;
+pub use local::LocalComponentHandles;
+pub use realm::{RealmInstance, ScopedInstance};

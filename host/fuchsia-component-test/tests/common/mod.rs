@@ -1,0 +1,83 @@
+//! Registered test components (entry points + meta/*.cml of this crate).
+
+use fidl_test_protocol::{EchoMarker, EchoRequest, EchoRequestStream};
+use fuchsia_async as fasync;
+use fuchsia_component::client::connect_to_protocol_at_path;
+use fuchsia_component::server::ServiceFs;
+use fuchsia_runtime::host::{COMPONENT_ENTRIES, ComponentEntry, linkme};
+use futures::{StreamExt, TryStreamExt};
+
+/// Runs `main` until it ends or the component is asked to stop.
+fn run_component(main: impl std::future::Future<Output = ()>) {
+    let instance = fuchsia_runtime::host::current_component().expect("run inside an instance");
+    fasync::LocalExecutor::new().run_singlethreaded(async {
+        let stop = fasync::OnSignals::new(
+            instance.stop_event().as_handle_ref(),
+            zx::Signals::EVENT_SIGNALED,
+        );
+        futures::future::select(std::pin::pin!(main), stop).await;
+    });
+}
+
+enum Incoming {
+    Echo(EchoRequestStream),
+}
+
+async fn serve(
+    mut fs: ServiceFs<fuchsia_component::server::ServiceObjLocal<'_, Incoming>>,
+    reply: impl Fn(String) -> futures::future::LocalBoxFuture<'static, String> + Copy,
+) {
+    fs.dir("svc").add_fidl_service(Incoming::Echo);
+    fs.take_and_serve_directory_handle().expect("directory request");
+    fs.for_each_concurrent(None, |Incoming::Echo(stream)| async move {
+        let _ = stream
+            .try_for_each(|request| async move {
+                if let EchoRequest::EchoString { value, responder } = request {
+                    responder.send(&reply(value).await)?;
+                }
+                Ok(())
+            })
+            .await;
+    })
+    .await;
+}
+
+fn echo_server_main() {
+    run_component(serve(ServiceFs::new_local(), |value| Box::pin(async move { value })));
+}
+
+/// "error: <status>" for a failed call.
+fn outcome(result: Result<String, fidl::Error>) -> String {
+    match result {
+        Ok(value) => value,
+        Err(fidl::Error::ClientChannelClosed { status, .. }) => format!("error: {status}"),
+        Err(other) => format!("error: {other}"),
+    }
+}
+
+fn echo_relay_main() {
+    run_component(serve(ServiceFs::new_local(), |value| {
+        Box::pin(async move {
+            let path =
+                if value == "optional" { "/svc/fuchsia.example.Optional" } else { "/svc/upstream" };
+            let upstream = connect_to_protocol_at_path::<EchoMarker>(path).expect("/svc is bound");
+            outcome(upstream.echo_string(&value).await)
+        })
+    }));
+}
+
+#[linkme::distributed_slice(COMPONENT_ENTRIES)]
+#[linkme(crate = fuchsia_runtime::host::linkme)]
+static ECHO_SERVER: ComponentEntry = ComponentEntry {
+    package: "echo_server",
+    manifest_dir: env!("CARGO_MANIFEST_DIR"),
+    main: echo_server_main,
+};
+
+#[linkme::distributed_slice(COMPONENT_ENTRIES)]
+#[linkme(crate = fuchsia_runtime::host::linkme)]
+static ECHO_RELAY: ComponentEntry = ComponentEntry {
+    package: "echo-relay",
+    manifest_dir: env!("CARGO_MANIFEST_DIR"),
+    main: echo_relay_main,
+};
