@@ -200,6 +200,16 @@ fn compile_layout(
             typed.push((*m, ty));
         }
     }
+    if let Some(m) = members.iter().find(|m| {
+        m.value.is_some()
+            && layout.kind == LayoutKind::Struct
+            && !m.attributes.iter().any(|a| a.name == "allow_deprecated_struct_defaults")
+    }) {
+        return Err(Error::new(
+            &m.span,
+            "struct member defaults are deprecated (allowed only with @allow_deprecated_struct_defaults)",
+        ));
+    }
     Ok(match layout.kind {
         LayoutKind::Struct => Decl::Struct(StructDecl {
             name,
@@ -290,10 +300,13 @@ fn compile_enum_or_bits(
             ));
         }
     }
+    if strict && values.is_empty() {
+        return Err(Error::new(
+            &raw.span,
+            format!("strict {} must have at least one member", layout.kind.keyword()),
+        ));
+    }
     if layout.kind == LayoutKind::Enum {
-        if strict && values.is_empty() {
-            return Err(Error::new(&raw.span, "strict enum must have at least one member"));
-        }
         let unknown_value = layout
             .members
             .iter()

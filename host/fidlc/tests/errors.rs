@@ -414,6 +414,31 @@ fn empty_strict_enum() {
 }
 
 #[test]
+fn empty_strict_bits() {
+    assert_err(
+        "library a;\ntype B = strict bits {};",
+        "2:6",
+        "strict bits must have at least one member",
+    );
+}
+
+#[test]
+fn struct_member_default() {
+    assert_err(
+        "library a;\ntype S = struct {\n  x uint8 = 3;\n};",
+        "3:3",
+        "struct member defaults are deprecated",
+    );
+    fidlc::Compiler::new()
+        .source(
+            "a.fidl",
+            "library a;\ntype S = struct { @allow_deprecated_struct_defaults x uint8 = 3; };",
+        )
+        .compile()
+        .unwrap();
+}
+
+#[test]
 fn empty_strict_union() {
     assert_err(
         "library a;\ntype U = strict union {};",
