@@ -386,18 +386,58 @@ fn wrong_txid_use_tears_the_connection_down() {
     })
 }
 
+/// RequestPings with its body 2 bytes short.
+fn write_truncated_request_pings(raw: &fidl::Channel) {
+    let header = TransactionHeader::new(0, 0x65ec6656f7783c06, DynamicFlags::empty());
+    let (mut bytes, mut handles) = encode_message::<u32>(header, 1).unwrap();
+    bytes.truncate(bytes.len() - 2);
+    raw.write_etc(&bytes, &mut handles).unwrap();
+}
+
 #[test]
-fn undecodable_request_body_tears_the_connection_down() {
+fn undecodable_request_ends_the_stream_and_the_channel_closes_with_the_stream() {
     run(async {
         let (client, mut stream) = create_request_stream::<EchoMarker>();
         let raw = client.into_channel();
-        // RequestPings with a 2-byte-short body.
-        let header = TransactionHeader::new(0, 0x65ec6656f7783c06, DynamicFlags::empty());
-        let (mut bytes, mut handles) = encode_message::<u32>(header, 1).unwrap();
-        bytes.truncate(bytes.len() - 2);
-        raw.write_etc(&bytes, &mut handles).unwrap();
+        write_truncated_request_pings(&raw);
         assert_eq!(stream.next().await.unwrap().unwrap_err(), Error::OutOfRange);
+        assert!(stream.next().await.is_none());
+        // Still open, so the server could send an epitaph ...
+        assert_eq!(raw.is_closed(), Ok(false));
+        // ... and closed once the stream is gone.
+        drop(stream);
         assert_eq!(raw.is_closed(), Ok(true));
+    })
+}
+
+#[test]
+fn malformed_request_answered_with_an_epitaph() {
+    run(async {
+        let (proxy, mut stream) = create_proxy_and_stream::<EchoMarker>();
+        let call = proxy.nothing();
+        let nothing = stream.next().await.unwrap().unwrap().into_nothing().unwrap();
+        // A wrong handle type: TransferEvent carrying a channel.
+        let header = TransactionHeader::new(9, 0x304783094d41ec68, DynamicFlags::empty());
+        let (bytes, _) = encode_message::<u32>(header, u32::MAX).unwrap();
+        let (channel, _peer) = fidl::Channel::create();
+        let mut handles = vec![fidl::HandleDisposition::new(
+            fidl::HandleOp::Move(channel.into()),
+            fidl::ObjectType::NONE,
+            Rights::SAME_RIGHTS,
+            Status::OK,
+        )];
+        proxy.as_channel().write_etc(&bytes, &mut handles).unwrap();
+        let error = stream.next().await.unwrap().unwrap_err();
+        assert!(matches!(error, Error::IncorrectHandleSubtype { .. }), "{error:?}");
+        assert!(stream.next().await.is_none());
+        stream.control_handle().shutdown_with_epitaph(Status::INVALID_ARGS);
+        nothing.drop_without_shutdown();
+        let expected = Error::ClientChannelClosed {
+            status: Status::INVALID_ARGS,
+            protocol_name: "test.protocol.Echo",
+            epitaph: Some(Status::INVALID_ARGS.into_raw()),
+        };
+        assert_eq!(call.await.unwrap_err(), expected);
     })
 }
 

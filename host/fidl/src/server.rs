@@ -71,8 +71,11 @@ impl ServeInner {
         }
     }
 
-    /// Decodes a request of a two-way method. A zero txid or a bad body
-    /// tears the connection down.
+    /// Decodes a request of a two-way method. A zero txid tears the
+    /// connection down. A body that does not decode is an error while the
+    /// channel stays open, as in-tree: the server may still send an epitaph
+    /// through a control handle; the channel closes when the stream and every
+    /// control handle and responder are gone.
     pub fn decode_two_way<T: TypeMarker>(
         self: &Arc<Self>,
         message: IncomingMessage,
@@ -83,26 +86,20 @@ impl ServeInner {
             return Err(Error::InvalidRequestTxid { tx_id, ordinal });
         }
         let flags = message.header().dynamic_flags() & DynamicFlags::FLEXIBLE;
-        match message.decode_body::<T>() {
-            Ok(body) => {
-                Ok((body, PendingReply { inner: Some(self.clone()), tx_id, ordinal, flags }))
-            }
-            Err(error) => {
-                self.shutdown();
-                Err(error)
-            }
-        }
+        let body = message.decode_body::<T>()?;
+        Ok((body, PendingReply { inner: Some(self.clone()), tx_id, ordinal, flags }))
     }
 
-    /// Decodes a request of a one-way method. A nonzero txid or a bad body
-    /// tears the connection down.
+    /// Decodes a request of a one-way method. A nonzero txid tears the
+    /// connection down; a body that does not decode is an error with the
+    /// channel left open (see [`ServeInner::decode_two_way`]).
     pub fn decode_one_way<T: TypeMarker>(&self, message: IncomingMessage) -> Result<T::Owned> {
         let (tx_id, ordinal) = (message.tx_id(), message.ordinal());
         if tx_id != 0 {
             self.shutdown();
             return Err(Error::InvalidRequestTxid { tx_id, ordinal });
         }
-        message.decode_body::<T>().inspect_err(|_| self.shutdown())
+        message.decode_body::<T>()
     }
 
     /// Handles a request with an ordinal the protocol does not declare:
