@@ -71,7 +71,7 @@ impl Registry {
     /// Adds the declarations of one parsed file of library `library`.
     pub fn add_file(&mut self, library: &str, file: ast::File, errors: &mut Vec<Error>) {
         let scope: FileScope = Rc::new(file.usings);
-        for decl in file.decls {
+        for decl in file.decls.into_iter().filter(|d| available_at_head(&d.attributes)) {
             let mut pending = Vec::new();
             let qualified = QualifiedName { library: library.to_string(), name: decl.name.clone() };
             let kind = match decl.kind {
@@ -85,6 +85,12 @@ impl Registry {
                     RawKind::Layout(layout)
                 }
                 DeclKind::Protocol { openness, mut members } => {
+                    members.retain(|m| match m {
+                        ast::ProtocolMember::Method(method) => {
+                            available_at_head(&method.attributes)
+                        }
+                        ast::ProtocolMember::Compose { .. } => true,
+                    });
                     for member in &mut members {
                         if let ast::ProtocolMember::Method(m) = member {
                             extract_in_method(&decl.name, m, &mut pending);
@@ -156,7 +162,17 @@ fn generated_name(attributes: &[Attribute]) -> Option<String> {
     }
 }
 
+/// Libraries are compiled at version HEAD: an element whose `@available`
+/// says `removed` or `replaced` no longer exists there.
+fn available_at_head(attributes: &[Attribute]) -> bool {
+    !attributes.iter().any(|a| {
+        a.name == "available"
+            && a.args.iter().any(|arg| matches!(arg.name.as_deref(), Some("removed" | "replaced")))
+    })
+}
+
 fn extract_in_layout(layout: &mut ast::Layout, pending: &mut Vec<PendingLayout>) {
+    layout.members.retain(|m| available_at_head(&m.attributes));
     for member in &mut layout.members {
         if let Some(ty) = &mut member.ty {
             extract_in_ctor(ty, &upper_camel(&member.name), pending);

@@ -165,3 +165,30 @@ fn dependency_library_is_resolved() {
     assert!(matches!(c.find(name), Some(Decl::Enum(e)) if e.subtype == PrimitiveType::Uint16));
     assert_eq!(s.shape.inline_size, 2);
 }
+
+#[test]
+fn elements_removed_before_head_are_left_out() {
+    let c = compile(
+        r#"@available(added=1)
+        library test.lib;
+        @available(added=1, removed=2)
+        type Old = struct {};
+        type S = struct {
+            a uint8;
+            @available(removed=3)
+            b uint32;
+        };
+        protocol P {
+            M();
+            @available(added=1, replaced=2)
+            N();
+        };
+        "#,
+    );
+    assert!(c.library.find("Old").is_none());
+    let Some(Decl::Struct(s)) = c.library.find("S") else { panic!() };
+    assert_eq!(s.members.len(), 1);
+    assert_eq!(s.shape.inline_size, 1);
+    let Some(Decl::Protocol(p)) = c.library.find("P") else { panic!() };
+    assert_eq!(p.methods.len(), 1);
+}
