@@ -435,7 +435,7 @@ fn malformed_request_answered_with_an_epitaph() {
         let expected = Error::ClientChannelClosed {
             status: Status::INVALID_ARGS,
             protocol_name: "test.protocol.Echo",
-            epitaph: Some(Status::INVALID_ARGS.into_raw()),
+            epitaph: Some(Status::INVALID_ARGS.into_raw() as u32),
         };
         assert_eq!(call.await.unwrap_err(), expected);
     })
@@ -484,7 +484,7 @@ fn epitaph_is_received_by_calls_and_the_event_stream() {
         let expected = Error::ClientChannelClosed {
             status: Status::NOT_FOUND,
             protocol_name: "test.protocol.Echo",
-            epitaph: Some(Status::NOT_FOUND.into_raw()),
+            epitaph: Some(Status::NOT_FOUND.into_raw() as u32),
         };
         assert_eq!(call.await.unwrap_err(), expected);
         let mut events = proxy.take_event_stream();
@@ -623,24 +623,39 @@ fn synchronous_proxy_calls_events_and_errors() {
 fn synchronous_proxy_deadline_passes_without_a_response() {
     let (proxy, server_end) = fidl::endpoints::create_sync_proxy::<EchoMarker>();
     let already_passed = fidl::MonotonicInstant::INFINITE_PAST;
-    assert_eq!(proxy.echo_string("late", already_passed).unwrap_err(), Error::Timeout);
-    assert_eq!(proxy.wait_for_event(already_passed).unwrap_err(), Error::Timeout);
+    assert_eq!(
+        proxy.echo_string("late", already_passed).unwrap_err(),
+        Error::ClientCall(Status::TIMED_OUT)
+    );
+    assert_eq!(
+        proxy.wait_for_event(already_passed).unwrap_err(),
+        Error::ClientEvent(Status::TIMED_OUT)
+    );
     drop(server_end);
 }
 
 #[test]
-fn synchronous_proxy_receives_epitaph_and_peer_closed() {
+fn synchronous_proxy_epitaph_reaches_wait_for_event_and_calls_see_peer_closed() {
+    let forever = fidl::MonotonicInstant::INFINITE;
     let (proxy, server_end) = fidl::endpoints::create_sync_proxy::<EchoMarker>();
     server_end.close_with_epitaph(Status::UNAVAILABLE).unwrap();
-    let error = proxy.nothing(fidl::MonotonicInstant::INFINITE).unwrap_err();
+    // As in-tree: a call reports the closure, the epitaph goes to wait_for_event.
+    let error = proxy.nothing(forever).unwrap_err();
+    assert!(matches!(
+        error,
+        Error::ClientChannelClosed { status: Status::PEER_CLOSED, epitaph: None, .. }
+    ));
+    let error = proxy.wait_for_event(forever).unwrap_err();
     assert!(matches!(
         error,
         Error::ClientChannelClosed { status: Status::UNAVAILABLE, epitaph: Some(_), .. }
     ));
+    // One-way sends to a closed peer succeed, as in-tree.
+    proxy.notify(1).unwrap();
 
     let (proxy, server_end) = fidl::endpoints::create_sync_proxy::<EchoMarker>();
     drop(server_end);
-    let error = proxy.nothing(fidl::MonotonicInstant::INFINITE).unwrap_err();
+    let error = proxy.wait_for_event(forever).unwrap_err();
     assert!(matches!(
         error,
         Error::ClientChannelClosed { status: Status::PEER_CLOSED, epitaph: None, .. }
@@ -648,13 +663,35 @@ fn synchronous_proxy_receives_epitaph_and_peer_closed() {
 }
 
 #[test]
-fn synchronous_proxy_rejects_a_response_to_another_call() {
+fn synchronous_proxy_wait_for_event_rejects_a_response() {
     let (proxy, server_end) = fidl::endpoints::create_sync_proxy::<EchoMarker>();
     write_raw(server_end.channel(), 0x7654, 0x35abec1ec6ec2f09, DynamicFlags::empty(), 1);
-    assert!(matches!(
+    assert_eq!(
+        proxy.wait_for_event(fidl::MonotonicInstant::INFINITE).unwrap_err(),
+        Error::UnexpectedSyncResponse { tx_id: 0x7654 }
+    );
+}
+
+#[test]
+fn synchronous_proxy_rejects_a_reply_with_the_wrong_ordinal() {
+    let (proxy, server_end) = fidl::endpoints::create_sync_proxy::<EchoMarker>();
+    let server = std::thread::spawn(move || {
+        let channel = server_end.into_channel();
+        channel
+            .wait_one(fidl::Signals::CHANNEL_READABLE, fidl::MonotonicInstant::INFINITE)
+            .to_result()
+            .unwrap();
+        let mut buf = fidl::MessageBufEtc::new();
+        channel.read_etc(&mut buf).unwrap();
+        let tx_id = TransactionHeader::read(buf.bytes()).unwrap().tx_id;
+        write_raw(&channel, tx_id, 0x999, DynamicFlags::empty(), 1);
+        channel
+    });
+    assert_eq!(
         proxy.nothing(fidl::MonotonicInstant::INFINITE).unwrap_err(),
-        Error::UnexpectedSyncResponse { tx_id: 0x7654, .. }
-    ));
+        Error::InvalidResponseOrdinal { expected: 0x35abec1ec6ec2f09, actual: 0x999 }
+    );
+    drop(server.join().unwrap());
 }
 
 #[test]

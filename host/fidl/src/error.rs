@@ -18,7 +18,7 @@ pub enum Error {
     OutOfRange,
     /// A message carried fewer handles than its wire data refers to.
     #[error("message references more handles than it carries")]
-    TooFewHandles,
+    OutOfHandles,
     /// Bytes were left over after decoding the whole value.
     #[error("{extra} bytes left over after decoding (decode must consume every byte)")]
     ExtraBytes { extra: usize },
@@ -148,19 +148,20 @@ pub enum Error {
     /// A response whose ordinal differs from its call's ordinal.
     #[error("response ordinal {actual:#x} differs from the call's ordinal {expected:#x}")]
     InvalidResponseOrdinal { expected: u64, actual: u64 },
-    /// A synchronous call read a response that belongs to no call.
-    #[error("synchronous call received a message for txid {tx_id}, expected {expected}")]
-    UnexpectedSyncResponse { tx_id: u32, expected: u32 },
+    /// `wait_for_event` of a synchronous client read a response instead of
+    /// an event.
+    #[error("expected an event, received a response for txid {tx_id}")]
+    UnexpectedSyncResponse { tx_id: u32 },
     /// The peer does not know a flexible method (framework error).
     #[error("method {method_name} of {protocol_name} is not supported by the server")]
     UnsupportedMethod { method_name: &'static str, protocol_name: &'static str },
     /// A result union carried a framework error value this runtime does not know.
     #[error("unknown framework error {0}")]
     UnknownFrameworkError(i32),
-    /// The client's channel is closed; `epitaph` is the raw epitaph status if
-    /// the server sent one.
+    /// The client's channel is closed; `epitaph` is the raw epitaph status
+    /// (as in-tree, a `u32`) if the server sent one.
     #[error("channel of {protocol_name} closed: {status}")]
-    ClientChannelClosed { status: Status, protocol_name: &'static str, epitaph: Option<i32> },
+    ClientChannelClosed { status: Status, protocol_name: &'static str, epitaph: Option<u32> },
     /// Reading from a client channel failed.
     #[error("reading from the client channel failed: {0}")]
     ClientRead(Status),
@@ -176,9 +177,16 @@ pub enum Error {
     /// Writing an epitaph failed.
     #[error("writing an epitaph failed: {0}")]
     ServerEpitaphWrite(Status),
-    /// A synchronous call's deadline passed.
-    #[error("deadline passed before the response arrived")]
-    Timeout,
+    /// A synchronous call failed (`TIMED_OUT` when its deadline passed).
+    #[error("synchronous call failed: {0}")]
+    ClientCall(Status),
+    /// Waiting for an event on a synchronous client failed (`TIMED_OUT` when
+    /// the deadline passed).
+    #[error("waiting for an event failed: {0}")]
+    ClientEvent(Status),
+    /// A response future was polled after it had completed.
+    #[error("a FIDL future was polled after it had completed")]
+    PollAfterCompletion,
 }
 
 impl Error {
@@ -187,7 +195,7 @@ impl Error {
     pub fn conformance_code(&self) -> Option<&'static str> {
         Some(match self {
             Error::OutOfRange => "TOO_FEW_BYTES",
-            Error::TooFewHandles => "TOO_FEW_HANDLES",
+            Error::OutOfHandles => "TOO_FEW_HANDLES",
             Error::ExtraBytes { .. } => "TOO_MANY_BYTES_IN_MESSAGE",
             Error::ExtraHandles { .. } => "TOO_MANY_HANDLES_IN_MESSAGE",
             Error::MaxRecursionDepth => "EXCEEDED_MAX_OUT_OF_LINE_DEPTH",

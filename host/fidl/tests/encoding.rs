@@ -418,7 +418,7 @@ fn handle_presence_and_count_errors() {
         decode::<Carrier>(&[1, 0, 0, 0, 0, 0, 0, 0]),
         Err(Error::InvalidHandlePresenceIndicator)
     );
-    assert_eq!(decode::<Carrier>(&[0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]), Err(Error::TooFewHandles));
+    assert_eq!(decode::<Carrier>(&[0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]), Err(Error::OutOfHandles));
     let two = vec![event_info(Rights::EVENT_DEFAULT), event_info(Rights::EVENT_DEFAULT)];
     assert_eq!(
         Decoder::decode::<Carrier>(&[0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0], two).unwrap_err(),

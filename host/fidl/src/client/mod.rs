@@ -127,7 +127,7 @@ impl ClientInner {
                 Ok(raw) => Error::ClientChannelClosed {
                     status: Status::from_raw(raw),
                     protocol_name: self.protocol_name,
-                    epitaph: Some(raw),
+                    epitaph: Some(raw as u32),
                 },
                 Err(error) => error,
             });
@@ -349,7 +349,7 @@ impl<T> Future for QueryResponseFut<T> {
         match std::mem::replace(&mut this.state, FutState::Done) {
             FutState::Ready(result) => Poll::Ready(result),
             FutState::Pending { .. } | FutState::Done => {
-                panic!("QueryResponseFut polled after completion")
+                Poll::Ready(Err(Error::PollAfterCompletion))
             }
         }
     }

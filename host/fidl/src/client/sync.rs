@@ -1,8 +1,6 @@
-//! Blocking client: calls wait on the channel with a deadline.
-
-use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Mutex, PoisonError};
+//! Blocking client: two-way calls use `zx_channel_call` semantics (the
+//! kernel stamps the txid and routes the reply), so concurrent calls from
+//! several threads are safe and events stay queued for `wait_for_event`.
 
 use zx::{Channel, MessageBufEtc, MonotonicInstant, Signals, Status, WaitResult};
 
@@ -11,30 +9,18 @@ use crate::encoding::{
 };
 use crate::{Error, Result};
 
-/// A blocking client of one channel.
-///
-/// Meant for one call at a time: a call that reads the response of another
-/// thread's concurrent call fails with `UnexpectedSyncResponse` (as in-tree).
+/// A blocking client of one channel. Immutable after creation; usable from
+/// any thread.
 #[derive(Debug)]
 pub struct Client {
     channel: Channel,
     protocol_name: &'static str,
-    /// Last txid handed out (any thread, atomically).
-    last_tx_id: AtomicU32,
-    /// Events read while waiting for a response, for `wait_for_event`.
-    /// Locked briefly by any caller thread; never across a wait.
-    events: Mutex<VecDeque<IncomingMessage>>,
 }
 
 impl Client {
     /// A client of `protocol_name` on `channel`.
     pub fn new(channel: Channel, protocol_name: &'static str) -> Client {
-        Client {
-            channel,
-            protocol_name,
-            last_tx_id: AtomicU32::new(0),
-            events: Mutex::new(VecDeque::new()),
-        }
+        Client { channel, protocol_name }
     }
 
     /// The channel.
@@ -47,36 +33,38 @@ impl Client {
         self.channel
     }
 
-    fn next_tx_id(&self) -> u32 {
-        let previous = self
-            .last_tx_id
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |id| {
-                Some(if id >= super::MAX_TX_ID { 1 } else { id + 1 })
-            })
-            .unwrap_or(0);
-        if previous >= super::MAX_TX_ID { 1 } else { previous + 1 }
-    }
-
-    fn write<Req: TypeMarker>(&self, header: TransactionHeader, body: Req::Owned) -> Result<()> {
-        let (bytes, mut handles) = encode_message::<Req>(header, body)?;
-        match self.channel.write_etc(&bytes, &mut handles) {
-            Ok(()) | Err(Status::PEER_CLOSED) => Ok(()),
-            Err(status) => Err(Error::ClientWrite(status)),
+    /// `ClientChannelClosed` for PEER_CLOSED, else `variant(status)`.
+    fn wrap_error(&self, variant: fn(Status) -> Error, status: Status) -> Error {
+        if status == Status::PEER_CLOSED {
+            Error::ClientChannelClosed {
+                status: Status::PEER_CLOSED,
+                protocol_name: self.protocol_name,
+                epitaph: None,
+            }
+        } else {
+            variant(status)
         }
     }
 
-    /// Sends a one-way message.
+    /// Sends a one-way message. A closed peer is not an error (as in-tree).
     pub fn send<Req: TypeMarker>(
         &self,
         body: Req::Owned,
         ordinal: u64,
         flags: DynamicFlags,
     ) -> Result<()> {
-        self.write::<Req>(TransactionHeader::new(0, ordinal, flags), body)
+        let (bytes, mut handles) =
+            encode_message::<Req>(TransactionHeader::new(0, ordinal, flags), body)?;
+        match self.channel.write_etc(&bytes, &mut handles) {
+            Ok(()) | Err(Status::PEER_CLOSED) => Ok(()),
+            Err(status) => Err(Error::ClientWrite(status)),
+        }
     }
 
-    /// Sends a two-way call and blocks until its response or `deadline`
-    /// (`Timeout`). Events arriving meanwhile are kept for `wait_for_event`.
+    /// Sends a two-way call and blocks until its reply or `deadline`
+    /// (`ClientCall(TIMED_OUT)`). A closed channel is
+    /// `ClientChannelClosed { status: PEER_CLOSED }`; epitaphs are reported
+    /// only by `wait_for_event`, as in-tree.
     pub fn send_query<Req: TypeMarker, Resp: TypeMarker>(
         &self,
         body: Req::Owned,
@@ -84,47 +72,28 @@ impl Client {
         flags: DynamicFlags,
         deadline: MonotonicInstant,
     ) -> Result<Resp::Owned> {
-        let tx_id = self.next_tx_id();
-        self.write::<Req>(TransactionHeader::new(tx_id, ordinal, flags), body)?;
-        loop {
-            let message = self.read_next(deadline)?;
-            if message.tx_id() == 0 {
-                self.events.lock().unwrap_or_else(PoisonError::into_inner).push_back(message);
-                continue;
-            }
-            if message.tx_id() != tx_id {
-                return Err(Error::UnexpectedSyncResponse {
-                    tx_id: message.tx_id(),
-                    expected: tx_id,
-                });
-            }
-            if message.ordinal() != ordinal {
-                return Err(Error::InvalidResponseOrdinal {
-                    expected: ordinal,
-                    actual: message.ordinal(),
-                });
-            }
-            return message.decode_body::<Resp>();
+        // The kernel replaces the txid placeholder.
+        let (bytes, mut handles) =
+            encode_message::<Req>(TransactionHeader::new(0, ordinal, flags), body)?;
+        let mut reply = MessageBufEtc::new();
+        self.channel
+            .call_etc(deadline, &bytes, &mut handles, &mut reply)
+            .map_err(|status| self.wrap_error(Error::ClientCall, status))?;
+        let (bytes, handles) = reply.split();
+        let message = IncomingMessage::new(bytes, handles)?;
+        if message.ordinal() != ordinal {
+            return Err(Error::InvalidResponseOrdinal {
+                expected: ordinal,
+                actual: message.ordinal(),
+            });
         }
+        message.decode_body::<Resp>()
     }
 
-    /// The next event (one kept from an earlier call first), waiting until
-    /// `deadline` (`Timeout`).
+    /// Blocks until the next event or `deadline` (`ClientEvent(TIMED_OUT)`).
+    /// An epitaph is `ClientChannelClosed` with its status; a response
+    /// instead of an event is `UnexpectedSyncResponse`.
     pub fn wait_for_event(&self, deadline: MonotonicInstant) -> Result<IncomingMessage> {
-        if let Some(event) = self.events.lock().unwrap_or_else(PoisonError::into_inner).pop_front()
-        {
-            return Ok(event);
-        }
-        let message = self.read_next(deadline)?;
-        if message.tx_id() != 0 {
-            return Err(Error::UnexpectedSyncResponse { tx_id: message.tx_id(), expected: 0 });
-        }
-        Ok(message)
-    }
-
-    /// Blocks for the next message; an epitaph or peer closure becomes
-    /// `ClientChannelClosed`.
-    fn read_next(&self, deadline: MonotonicInstant) -> Result<IncomingMessage> {
         loop {
             let mut buf = MessageBufEtc::new();
             match self.channel.read_etc(&mut buf) {
@@ -136,29 +105,24 @@ impl Client {
                         return Err(Error::ClientChannelClosed {
                             status: Status::from_raw(raw),
                             protocol_name: self.protocol_name,
-                            epitaph: Some(raw),
+                            epitaph: Some(raw as u32),
                         });
+                    }
+                    if message.tx_id() != 0 {
+                        return Err(Error::UnexpectedSyncResponse { tx_id: message.tx_id() });
                     }
                     return Ok(message);
                 }
+                // Another thread may have taken the message we woke for.
                 Err(Status::SHOULD_WAIT) => {}
-                Err(Status::PEER_CLOSED) => {
-                    return Err(Error::ClientChannelClosed {
-                        status: Status::PEER_CLOSED,
-                        protocol_name: self.protocol_name,
-                        epitaph: None,
-                    });
-                }
-                Err(status) => return Err(Error::ClientRead(status)),
+                Err(status) => return Err(self.wrap_error(Error::ClientRead, status)),
             }
-            match self
-                .channel
-                .wait_one(Signals::CHANNEL_READABLE | Signals::CHANNEL_PEER_CLOSED, deadline)
-            {
+            let signals = Signals::CHANNEL_READABLE | Signals::CHANNEL_PEER_CLOSED;
+            match self.channel.wait_one(signals, deadline) {
                 WaitResult::Ok(_) => {}
-                WaitResult::TimedOut(_) => return Err(Error::Timeout),
-                WaitResult::Canceled(_) => return Err(Error::ClientRead(Status::CANCELED)),
-                WaitResult::Err(status) => return Err(Error::ClientRead(status)),
+                WaitResult::TimedOut(_) => return Err(Error::ClientEvent(Status::TIMED_OUT)),
+                WaitResult::Canceled(_) => return Err(Error::ClientEvent(Status::CANCELED)),
+                WaitResult::Err(status) => return Err(self.wrap_error(Error::ClientEvent, status)),
             }
         }
     }

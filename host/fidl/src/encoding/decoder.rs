@@ -84,7 +84,7 @@ impl<'a> Decoder<'a> {
 
     /// Claims the next handle.
     pub fn take_handle(&mut self) -> Result<HandleInfo> {
-        self.handles.next().ok_or(Error::TooFewHandles)
+        self.handles.next().ok_or(Error::OutOfHandles)
     }
 
     /// Reads the envelope at `offset` (depth of its holder); `None` when absent.
