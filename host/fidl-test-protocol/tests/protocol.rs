@@ -521,6 +521,8 @@ fn peer_closed_without_epitaph() {
         );
         let mut events = proxy.take_event_stream();
         assert!(events.next().await.is_none());
+        // One-way sends to a closed peer succeed, as in-tree.
+        proxy.notify(1).unwrap();
     })
 }
 

@@ -237,16 +237,14 @@ impl Client {
         }
     }
 
-    /// Sends a one-way message.
+    /// Sends a one-way message. A closed peer is not an error (as in-tree);
+    /// the closure shows in calls and the event stream.
     pub fn send<Req: TypeMarker>(
         &self,
         body: Req::Owned,
         ordinal: u64,
         flags: DynamicFlags,
     ) -> Result<()> {
-        if let Some(error) = &self.inner.lock().terminal {
-            return Err(error.clone());
-        }
         let (bytes, mut handles) =
             encode_message::<Req>(TransactionHeader::new(0, ordinal, flags), body)?;
         self.inner.write(&bytes, &mut handles)
