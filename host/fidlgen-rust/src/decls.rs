@@ -124,7 +124,12 @@ pub fn table_decl(out: &mut String, names: &TypeNames<'_>, t: &TableDecl) {
     let _ = writeln!(out, "pub struct {rust} {{");
     for m in &t.members {
         doc(out, &m.attributes, "    ");
-        let _ = writeln!(out, "    pub {}: Option<{}>,", snake(&m.name), names.owned(&m.ty));
+        let _ = writeln!(
+            out,
+            "    pub {}: ::core::option::Option<{}>,",
+            snake(&m.name),
+            names.owned(&m.ty)
+        );
     }
     let _ = writeln!(
         out,
@@ -298,7 +303,7 @@ pub fn enum_decl(out: &mut String, e: &EnumDecl) {
     let _ = writeln!(out, "impl {rust} {{");
     let _ = writeln!(
         out,
-        "    #[inline]\n    pub fn from_primitive(prim: {prim}) -> Option<Self> {{\n        match prim {{"
+        "    #[inline]\n    pub fn from_primitive(prim: {prim}) -> ::core::option::Option<Self> {{\n        match prim {{"
     );
     for m in &e.members {
         let _ = writeln!(

@@ -174,18 +174,24 @@ fn param(names: &TypeNames<'_>, name: &str, ty: &Type) -> Param {
             borrowed("&str".into(), format!("{name}.to_string()"))
         }
         Type::String { optional: true, .. } => {
-            borrowed("Option<&str>".into(), format!("{name}.map(str::to_string)"))
+            borrowed("::core::option::Option<&str>".into(), format!("{name}.map(str::to_string)"))
         }
         Type::Vector { element, optional: false, .. } => {
             borrowed(format!("&[{}]", names.owned(element)), format!("{name}.to_vec()"))
         }
         Type::Vector { element, optional: true, .. } => {
             let e = names.owned(element);
-            borrowed(format!("Option<&[{e}]>"), format!("{name}.map(<[{e}]>::to_vec)"))
+            borrowed(
+                format!("::core::option::Option<&[{e}]>"),
+                format!("{name}.map(<[{e}]>::to_vec)"),
+            )
         }
         Type::Struct { name: s, boxed: true } | Type::Union { name: s, optional: true } => {
             let path = names.decl_path(s);
-            borrowed(format!("Option<&{path}>"), format!("{name}.map(|v| Box::new(v.clone()))"))
+            borrowed(
+                format!("::core::option::Option<&{path}>"),
+                format!("{name}.map(|v| ::std::boxed::Box::new(v.clone()))"),
+            )
         }
         _ => borrowed(format!("&{owned}"), format!("{name}.clone()")),
     }
@@ -234,7 +240,7 @@ impl MethodInfo<'_> {
     fn output(&self, names: &TypeNames<'_>) -> String {
         let r = self.response.output_type(names);
         match &self.error {
-            Some(e) => format!("Result<{r}, {}>", names.owned(e)),
+            Some(e) => format!("::core::result::Result<{r}, {}>", names.owned(e)),
             None => r,
         }
     }
@@ -268,7 +274,7 @@ impl MethodInfo<'_> {
             (Some(e), flexible) => {
                 let ok = self.response.borrowed_type(names);
                 let ok = if ok == "()" { "()".to_string() } else { ok };
-                let params = format!(", result: Result<{ok}, {}>", names.owned(e));
+                let params = format!(", result: ::core::result::Result<{ok}, {}>", names.owned(e));
                 let mapped = match self.response {
                     Payload::Empty => "result".to_string(),
                     _ => format!(
@@ -360,7 +366,7 @@ fn proxy_interface(
             MethodKind::TwoWay => {
                 let _ = writeln!(
                     out,
-                    "    type {}ResponseFut: ::std::future::Future<Output = Result<{}, ::fidl::Error>> + Send;",
+                    "    type {}ResponseFut: ::std::future::Future<Output = ::core::result::Result<{}, ::fidl::Error>> + Send;",
                     m.camel,
                     m.output(names)
                 );
@@ -371,8 +377,11 @@ fn proxy_interface(
                 );
             }
             MethodKind::OneWay => {
-                let _ =
-                    writeln!(out, "    fn {}(&self{params}) -> Result<(), ::fidl::Error>;", m.rust);
+                let _ = writeln!(
+                    out,
+                    "    fn {}(&self{params}) -> ::core::result::Result<(), ::fidl::Error>;",
+                    m.rust
+                );
             }
             MethodKind::Event => {}
         }
@@ -403,7 +412,7 @@ fn proxy(
     );
     let _ = writeln!(
         out,
-        "    fn into_channel(self) -> Result<::fidl::AsyncChannel, Self> {{ self.client.into_channel().map_err(|client| Self {{ client }}) }}"
+        "    fn into_channel(self) -> ::core::result::Result<::fidl::AsyncChannel, Self> {{ self.client.into_channel().map_err(|client| Self {{ client }}) }}"
     );
     let _ = writeln!(
         out,
@@ -443,7 +452,7 @@ fn proxy(
             MethodKind::OneWay => {
                 let _ = writeln!(
                     out,
-                    "    pub fn {}(&self{params}) -> Result<(), ::fidl::Error> {{",
+                    "    pub fn {}(&self{params}) -> ::core::result::Result<(), ::fidl::Error> {{",
                     m.rust
                 );
                 let _ = writeln!(
@@ -482,7 +491,7 @@ fn proxy(
             MethodKind::OneWay => {
                 let _ = writeln!(
                     out,
-                    "    fn {}(&self{params}) -> Result<(), ::fidl::Error> {{ {name}Proxy::{}(self{}) }}",
+                    "    fn {}(&self{params}) -> ::core::result::Result<(), ::fidl::Error> {{ {name}Proxy::{}(self{}) }}",
                     m.rust,
                     m.rust,
                     call_args(m, names)
@@ -528,7 +537,7 @@ fn sync_proxy(
     );
     let _ = writeln!(
         out,
-        "    pub fn wait_for_event(&self, deadline: ::fidl::MonotonicInstant) -> Result<{name}Event, ::fidl::Error> {{ {name}Event::decode(self.client.wait_for_event(deadline)?) }}"
+        "    pub fn wait_for_event(&self, deadline: ::fidl::MonotonicInstant) -> ::core::result::Result<{name}Event, ::fidl::Error> {{ {name}Event::decode(self.client.wait_for_event(deadline)?) }}"
     );
     for m in methods {
         let params = params_decl(&m.request.params(names));
@@ -537,7 +546,7 @@ fn sync_proxy(
             MethodKind::TwoWay => {
                 let _ = writeln!(
                     out,
-                    "    pub fn {}(&self{params}, ___deadline: ::fidl::MonotonicInstant) -> Result<{}, ::fidl::Error> {{",
+                    "    pub fn {}(&self{params}, ___deadline: ::fidl::MonotonicInstant) -> ::core::result::Result<{}, ::fidl::Error> {{",
                     m.rust,
                     m.output(names)
                 );
@@ -555,7 +564,7 @@ fn sync_proxy(
             MethodKind::OneWay => {
                 let _ = writeln!(
                     out,
-                    "    pub fn {}(&self{params}) -> Result<(), ::fidl::Error> {{",
+                    "    pub fn {}(&self{params}) -> ::core::result::Result<(), ::fidl::Error> {{",
                     m.rust
                 );
                 let _ = writeln!(
@@ -609,7 +618,7 @@ fn events(
         let pattern: Vec<String> = fields.iter().map(|f| f.0.clone()).collect();
         let _ = writeln!(
             out,
-            "    pub fn into_{}(self) -> Option<{ty}> {{ if let {name}Event::{} {{ {} }} = self {{ Some({val}) }} else {{ None }} }}",
+            "    pub fn into_{}(self) -> ::core::option::Option<{ty}> {{ if let {name}Event::{} {{ {} }} = self {{ Some({val}) }} else {{ None }} }}",
             m.rust.trim_start_matches("r#"),
             m.camel,
             pattern.join(", ")
@@ -617,7 +626,7 @@ fn events(
     }
     let _ = writeln!(
         out,
-        "    fn decode(msg: {ENC}::IncomingMessage) -> Result<{name}Event, ::fidl::Error> {{"
+        "    fn decode(msg: {ENC}::IncomingMessage) -> ::core::result::Result<{name}Event, ::fidl::Error> {{"
     );
     let _ = writeln!(out, "        match msg.ordinal() {{");
     for m in &events {
@@ -654,10 +663,10 @@ fn events(
     );
     let _ = writeln!(out, "impl ::std::marker::Unpin for {name}EventStream {{}}");
     let _ = writeln!(out, "impl ::fidl::__codegen::futures::Stream for {name}EventStream {{");
-    let _ = writeln!(out, "    type Item = Result<{name}Event, ::fidl::Error>;");
+    let _ = writeln!(out, "    type Item = ::core::result::Result<{name}Event, ::fidl::Error>;");
     let _ = writeln!(
         out,
-        "    fn poll_next(mut self: ::std::pin::Pin<&mut Self>, cx: &mut ::std::task::Context<'_>) -> ::std::task::Poll<Option<Self::Item>> {{"
+        "    fn poll_next(mut self: ::std::pin::Pin<&mut Self>, cx: &mut ::std::task::Context<'_>) -> ::std::task::Poll<::core::option::Option<Self::Item>> {{"
     );
     let _ = writeln!(
         out,
@@ -715,10 +724,10 @@ fn request_stream(
         "    fn from_inner(inner: ::std::sync::Arc<::fidl::ServeInner>, is_terminated: bool) -> Self {{ Self {{ inner, is_terminated }} }}\n}}"
     );
     let _ = writeln!(out, "impl ::fidl::__codegen::futures::Stream for {name}RequestStream {{");
-    let _ = writeln!(out, "    type Item = Result<{name}Request, ::fidl::Error>;");
+    let _ = writeln!(out, "    type Item = ::core::result::Result<{name}Request, ::fidl::Error>;");
     let _ = writeln!(
         out,
-        "    fn poll_next(mut self: ::std::pin::Pin<&mut Self>, cx: &mut ::std::task::Context<'_>) -> ::std::task::Poll<Option<Self::Item>> {{"
+        "    fn poll_next(mut self: ::std::pin::Pin<&mut Self>, cx: &mut ::std::task::Context<'_>) -> ::std::task::Poll<::core::option::Option<Self::Item>> {{"
     );
     let _ = writeln!(
         out,
@@ -817,7 +826,7 @@ fn request_stream(
         };
         let _ = writeln!(
             out,
-            "    pub fn into_{}(self) -> Option<{ty}> {{ if let {name}Request::{} {{ {} }} = self {{ Some({val}) }} else {{ None }} }}",
+            "    pub fn into_{}(self) -> ::core::option::Option<{ty}> {{ if let {name}Request::{} {{ {} }} = self {{ Some({val}) }} else {{ None }} }}",
             m.rust.trim_start_matches("r#"),
             m.camel,
             vals.join(", ")
@@ -859,7 +868,7 @@ fn control_handle(out: &mut String, names: &TypeNames<'_>, name: &str, methods: 
         let params = params_decl(&m.response.params(names));
         let _ = writeln!(
             out,
-            "    pub fn send_{}(&self{params}) -> Result<(), ::fidl::Error> {{ self.inner.send_event::<{}>({}, {:#x}, {}) }}",
+            "    pub fn send_{}(&self{params}) -> ::core::result::Result<(), ::fidl::Error> {{ self.inner.send_event::<{}>({}, {:#x}, {}) }}",
             m.rust.trim_start_matches("r#"),
             m.response.marker(names),
             m.response.build(names),
@@ -890,11 +899,11 @@ fn responders(out: &mut String, names: &TypeNames<'_>, name: &str, methods: &[Me
         let _ = writeln!(out, "impl {r} {{");
         let _ = writeln!(
             out,
-            "    pub fn send(self{params}) -> Result<(), ::fidl::Error> {{ self.reply.send::<{marker}>({body}) }}"
+            "    pub fn send(self{params}) -> ::core::result::Result<(), ::fidl::Error> {{ self.reply.send::<{marker}>({body}) }}"
         );
         let _ = writeln!(
             out,
-            "    pub fn send_no_shutdown_on_err(self{params}) -> Result<(), ::fidl::Error> {{ self.reply.send_no_shutdown_on_err::<{marker}>({body}) }}"
+            "    pub fn send_no_shutdown_on_err(self{params}) -> ::core::result::Result<(), ::fidl::Error> {{ self.reply.send_no_shutdown_on_err::<{marker}>({body}) }}"
         );
         let _ = writeln!(out, "}}");
     }

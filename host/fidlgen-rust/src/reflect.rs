@@ -45,7 +45,7 @@ pub fn reflection(
                 let _ = writeln!(out, "impl {m}::Reflect for {rust} {{");
                 let _ = writeln!(
                     out,
-                    "    fn from_value(value: &{m}::Value, ctx: &mut {m}::Ctx) -> Result<Self, String> {{"
+                    "    fn from_value(value: &{m}::Value, ctx: &mut {m}::Ctx) -> ::core::result::Result<Self, ::std::string::String> {{"
                 );
                 let _ = writeln!(
                     out,
@@ -98,7 +98,7 @@ pub fn reflection(
                 let _ = writeln!(out, "impl {m}::Reflect for {rust} {{");
                 let _ = writeln!(
                     out,
-                    "    fn from_value(value: &{m}::Value, ctx: &mut {m}::Ctx) -> Result<Self, String> {{"
+                    "    fn from_value(value: &{m}::Value, ctx: &mut {m}::Ctx) -> ::core::result::Result<Self, ::std::string::String> {{"
                 );
                 let _ = writeln!(
                     out,
@@ -146,7 +146,7 @@ pub fn reflection(
                 let _ = writeln!(out, "impl {m}::Reflect for {rust} {{");
                 let _ = writeln!(
                     out,
-                    "    fn from_value(value: &{m}::Value, ctx: &mut {m}::Ctx) -> Result<Self, String> {{"
+                    "    fn from_value(value: &{m}::Value, ctx: &mut {m}::Ctx) -> ::core::result::Result<Self, ::std::string::String> {{"
                 );
                 let _ = writeln!(
                     out,
@@ -214,7 +214,7 @@ pub fn reflection(
                 let _ = writeln!(out, "impl {m}::Reflect for {rust} {{");
                 let _ = writeln!(
                     out,
-                    "    fn from_value(value: &{m}::Value, _ctx: &mut {m}::Ctx) -> Result<Self, String> {{"
+                    "    fn from_value(value: &{m}::Value, _ctx: &mut {m}::Ctx) -> ::core::result::Result<Self, ::std::string::String> {{"
                 );
                 let _ = writeln!(
                     out,
@@ -240,7 +240,7 @@ pub fn reflection(
                 let _ = writeln!(out, "impl {m}::Reflect for {rust} {{");
                 let _ = writeln!(
                     out,
-                    "    fn from_value(value: &{m}::Value, _ctx: &mut {m}::Ctx) -> Result<Self, String> {{"
+                    "    fn from_value(value: &{m}::Value, _ctx: &mut {m}::Ctx) -> ::core::result::Result<Self, ::std::string::String> {{"
                 );
                 let _ = writeln!(
                     out,
@@ -256,7 +256,7 @@ pub fn reflection(
     }
     let _ = writeln!(
         out,
-        "pub fn __reflect_type(name: &str) -> Option<{m}::TypeOps> {{\n    match name {{"
+        "pub fn __reflect_type(name: &str) -> ::core::option::Option<{m}::TypeOps> {{\n    match name {{"
     );
     for (fidl, rust) in registered {
         let _ = writeln!(out, "        {fidl:?} => Some({m}::TypeOps::of::<{rust}>()),");

@@ -121,13 +121,16 @@ impl<'c> TypeNames<'c> {
 
     /// The Rust value type of `ty`.
     pub fn owned(&self, ty: &Type) -> String {
-        let optional =
-            |inner: String, opt: bool| if opt { format!("Option<{inner}>") } else { inner };
+        let optional = |inner: String, opt: bool| {
+            if opt { format!("::core::option::Option<{inner}>") } else { inner }
+        };
         match ty {
             Type::Primitive(p) => Self::primitive(*p).to_string(),
-            Type::String { optional: opt, .. } => optional("String".to_string(), *opt),
+            Type::String { optional: opt, .. } => {
+                optional("::std::string::String".to_string(), *opt)
+            }
             Type::Vector { element, optional: opt, .. } => {
-                optional(format!("Vec<{}>", self.owned(element)), *opt)
+                optional(format!("::std::vec::Vec<{}>", self.owned(element)), *opt)
             }
             Type::Array { element, len } => format!("[{}; {len}]", self.owned(element)),
             Type::Handle { object_type, optional: opt, .. } => {
@@ -137,7 +140,7 @@ impl<'c> TypeNames<'c> {
                 optional(self.endpoint(*server, protocol), *opt)
             }
             Type::Struct { name, boxed: true } | Type::Union { name, optional: true } => {
-                format!("Option<Box<{}>>", self.decl_path(name))
+                format!("::core::option::Option<::std::boxed::Box<{}>>", self.decl_path(name))
             }
             Type::Struct { name, .. }
             | Type::Table { name }

@@ -49,7 +49,15 @@ fn generated(test: &str) -> String {
     let (name, code) =
         Build::new().library_files(&[path]).generate().unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(name, "fidl_test_shape.rs");
-    code
+    without_std_paths(&code)
+}
+
+/// The code with the absolute paths of std types (used so that FIDL types
+/// named like them cannot shadow them) shortened, for readable checks.
+fn without_std_paths(code: &str) -> String {
+    ["::core::option::", "::core::result::", "::std::string::", "::std::vec::", "::std::boxed::"]
+        .iter()
+        .fold(code.to_string(), |c, p| c.replace(p, ""))
 }
 
 #[test]
@@ -158,4 +166,13 @@ fn dependencies_are_referenced_through_their_crates() {
     let (_, code) =
         Build::new().library_files(&[main]).dependency_files(&[dep]).generate().unwrap();
     assert!(code.contains("pub t: ::fidl_dep_lib::Thing,"), "{code}");
+}
+
+#[test]
+fn std_types_are_named_by_absolute_path() {
+    let dir = scratch("paths");
+    let path = write(&dir, "shape.fidl", LIBRARY);
+    let (_, code) = Build::new().library_files(&[path]).generate().unwrap();
+    assert!(code.contains("pub name: ::core::option::Option<::std::string::String>,"));
+    assert!(!code.contains(" Option<") && !code.contains("<String") && !code.contains(" Result<"));
 }

@@ -12,6 +12,15 @@ fn product_library_generates() {
         .generate()
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(name, "fidl_fuchsia_starnix_proxy.rs");
+    let code = [
+        "::core::option::",
+        "::core::result::",
+        "::std::string::",
+        "::std::vec::",
+        "::std::boxed::",
+    ]
+    .iter()
+    .fold(code, |c, p| c.replace(p, ""));
     for item in [
         "impl ::fidl::endpoints::DiscoverableProtocolMarker for ProxyManagerMarker {}",
         "const DEBUG_NAME: &'static str = \"fuchsia.starnix.proxy.ProxyManager\";",
