@@ -279,6 +279,19 @@ fn unknown_strict_event_is_an_error() {
 }
 
 #[test]
+fn unknown_strict_event_from_generated_code_is_an_error() {
+    run(async {
+        let (proxy, server_end) = create_proxy::<EchoMarker>();
+        let newer_server = ServerEnd::<NewerMarker>::new(server_end.into_channel());
+        let (_stream, control) = newer_server.into_stream_and_control_handle();
+        control.send_on_extra_strict().unwrap();
+        let mut events = proxy.take_event_stream();
+        let error = events.next().await.unwrap().unwrap_err();
+        assert!(matches!(error, Error::UnknownOrdinal { protocol_name: "test.protocol.Echo", .. }));
+    })
+}
+
+#[test]
 fn ajar_accepts_unknown_flexible_one_way_but_not_two_way() {
     run(async {
         let (client, mut stream) = create_request_stream::<AjarMarker>();
