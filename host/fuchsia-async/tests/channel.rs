@@ -153,6 +153,11 @@ fn into_zx_channel_keeps_queued_messages() {
     let mut buf = zx::MessageBuf::new();
     local.read(&mut buf).unwrap();
     assert_eq!(buf.bytes(), b"kept");
+    // And through the From conversions.
+    remote.write(b"again", &mut []).unwrap();
+    let local = zx::Channel::from(fasync::Channel::from(local));
+    local.read(&mut buf).unwrap();
+    assert_eq!(buf.bytes(), b"again");
 }
 
 #[test]

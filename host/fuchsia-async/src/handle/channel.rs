@@ -164,6 +164,12 @@ impl AsRef<zx::Channel> for Channel {
     }
 }
 
+impl From<zx::Channel> for Channel {
+    fn from(channel: zx::Channel) -> Channel {
+        Channel::from_channel(channel)
+    }
+}
+
 impl From<Channel> for zx::Channel {
     fn from(channel: Channel) -> zx::Channel {
         channel.into_zx_channel()
