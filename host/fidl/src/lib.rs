@@ -20,7 +20,7 @@ pub use server::ServeInner;
 pub use zx::{
     AsHandleRef, Channel, Counter, Event, EventPair, Handle, HandleBased, HandleDisposition,
     HandleInfo, HandleOp, HandleRef, MessageBuf, MessageBufEtc, MonotonicInstant, NullableHandle,
-    ObjectType, Peered, Rights, Signals, Status, Vmo,
+    ObjectType, Peered, Rights, Signals, Status, Thread, Vmo,
 };
 
 /// The async channel type proxies and request streams run on.
