@@ -6,6 +6,9 @@
 //! published tree whose component and tree name a selector matches (seqlock VMO read, lazy
 //! nodes resolved) and keeps the selected parts, as archivist does.
 //!
+//! Trees of realm components whose `fuchsia.inspect.InspectSink` use is not routed are
+//! never returned, as archivist never receives them on Fuchsia.
+//!
 //! As in-tree, a snapshot retries until at least `minimum schema count` results (default 1)
 //! are available, unless a timeout is set.
 
@@ -215,6 +218,10 @@ impl ArchiveReader<Inspect> {
         let mut results = Vec::new();
         for tree in inspect_runtime::host::archivist::published() {
             let moniker = &tree.identity.moniker;
+            // Archivist never receives trees of components whose InspectSink is not routed.
+            if !fuchsia_component::host::inspect_sink_routed(moniker) {
+                continue;
+            }
             let matching: Vec<&Selector> = selectors
                 .iter()
                 .filter(|s| s.matches_moniker(moniker) && s.tree_names.matches(&tree.name))

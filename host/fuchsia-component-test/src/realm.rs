@@ -189,6 +189,29 @@ struct SvcEntry {
     availability: Availability,
 }
 
+/// Name of the protocol through which Inspect reaches archivist.
+const INSPECT_SINK: &str = "fuchsia.inspect.InspectSink";
+
+/// Whether a registered child's Inspect reaches archivist: it uses InspectSink and the use
+/// is routed (directly, or through the dictionary it is used from). Local children publish
+/// through the test's own InspectSink, as in-tree.
+fn inspect_sink_routed(decl: &RealmDecl, child: &ChildDecl) -> bool {
+    let Program::Registered { manifest, .. } = &child.program else { return true };
+    let Some(used) = manifest.uses.iter().find(|u| u.name == INSPECT_SINK) else { return false };
+    let target = Ref::Child(child.name.clone());
+    decl.offers.iter().any(|o| {
+        o.target == target
+            && o.source != Ref::Void
+            && match (&o.kind, &used.from) {
+                (Kind::Protocol, _) => o.target_name == INSPECT_SINK,
+                (Kind::Dictionary, UseSource::ParentDictionary(dictionary)) => {
+                    &o.source_name == dictionary
+                }
+                (Kind::Dictionary, _) => false,
+            }
+    })
+}
+
 /// The entries of a child's `/svc`: its manifest's uses, or for a local child every
 /// protocol routed to it.
 fn svc_entries(realm: &Realm, child: &ChildRuntime) -> Vec<SvcEntry> {
@@ -306,6 +329,9 @@ pub struct RealmInstance {
     realm: Arc<Realm>,
     router_exit: zx::Event,
     router: Option<JoinHandle<()>>,
+    /// Children whose Inspect does not reach the host archivist; unmarked when the realm is
+    /// destroyed.
+    _inspect_unrouted: Vec<fuchsia_component::host::InspectSinkUnrouted>,
 }
 
 /// Distinguishes the realms of one process.
@@ -320,6 +346,17 @@ impl RealmInstance {
         );
         let mut children = Vec::new();
         let mut svc_servers = Vec::new();
+        let inspect_unrouted = decl
+            .children
+            .iter()
+            .filter(|child| !inspect_sink_routed(&decl, child))
+            .map(|child| {
+                fuchsia_component::host::mark_inspect_sink_unrouted(format!(
+                    "realm_builder:{realm_name}/{}",
+                    child.name
+                ))
+            })
+            .collect();
         for child in decl.children {
             let (outgoing, outgoing_server) = create_endpoints::<fio::DirectoryMarker>();
             let (svc, svc_server) = create_endpoints::<fio::DirectoryMarker>();
@@ -367,6 +404,7 @@ impl RealmInstance {
             realm,
             router_exit,
             router: Some(router),
+            _inspect_unrouted: inspect_unrouted,
         })
     }
 

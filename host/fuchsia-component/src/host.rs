@@ -65,3 +65,41 @@ impl Namespace {
 pub fn current_namespace() -> Option<Arc<Namespace>> {
     fuchsia_runtime::host::current_component().map(|instance| instance.singleton::<Namespace>())
 }
+
+/// Monikers of running host components whose Inspect cannot reach archivist because their
+/// `fuchsia.inspect.InspectSink` use is missing or not routed (on Fuchsia their published
+/// trees would never be collected). Written by the launcher, read by the host ArchiveReader.
+/// Touched by any thread; the lock is held only for one list operation.
+static INSPECT_SINK_UNROUTED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+fn unrouted() -> MutexGuard<'static, Vec<String>> {
+    INSPECT_SINK_UNROUTED.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Marks `moniker` as having no routed InspectSink until the guard drops.
+#[must_use = "the mark lasts while the guard lives"]
+#[derive(Debug)]
+pub struct InspectSinkUnrouted {
+    moniker: String,
+}
+
+impl Drop for InspectSinkUnrouted {
+    fn drop(&mut self) {
+        let mut monikers = unrouted();
+        if let Some(position) = monikers.iter().position(|m| *m == self.moniker) {
+            monikers.swap_remove(position);
+        }
+    }
+}
+
+/// Records that the component at `moniker` has no routed `fuchsia.inspect.InspectSink`.
+pub fn mark_inspect_sink_unrouted(moniker: impl Into<String>) -> InspectSinkUnrouted {
+    let moniker = moniker.into();
+    unrouted().push(moniker.clone());
+    InspectSinkUnrouted { moniker }
+}
+
+/// Whether Inspect published by the component at `moniker` reaches archivist.
+pub fn inspect_sink_routed(moniker: &str) -> bool {
+    !unrouted().iter().any(|m| m == moniker)
+}

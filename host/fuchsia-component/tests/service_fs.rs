@@ -268,3 +268,18 @@ fn a_send_service_fs_can_move_to_another_thread() {
     drop(dir);
     handle.join().unwrap();
 }
+
+#[test]
+fn inspect_sink_marks_last_as_long_as_their_guard() {
+    use fuchsia_component::host::{inspect_sink_routed, mark_inspect_sink_unrouted};
+    assert!(inspect_sink_routed("realm_builder:mark/a"));
+    let first = mark_inspect_sink_unrouted("realm_builder:mark/a");
+    let second = mark_inspect_sink_unrouted("realm_builder:mark/b");
+    assert!(!inspect_sink_routed("realm_builder:mark/a"));
+    assert!(!inspect_sink_routed("realm_builder:mark/b"));
+    drop(first);
+    assert!(inspect_sink_routed("realm_builder:mark/a"));
+    assert!(!inspect_sink_routed("realm_builder:mark/b"));
+    drop(second);
+    assert!(inspect_sink_routed("realm_builder:mark/b"));
+}
