@@ -244,6 +244,7 @@ impl<'d> ShapeCalculator<'d> {
                 }
             }
             Decl::Union(u) => {
+                shape.depth = 1;
                 shape.has_flexible_envelope = !u.strict;
                 let mut ool = 0;
                 for m in &u.members {

@@ -144,6 +144,8 @@ fn shapes_of_tables_unions_and_recursion() {
     assert!(t.shape.has_flexible_envelope);
     let Some(Decl::Union(u)) = c.library.find("U") else { panic!() };
     assert_eq!(u.shape.max_out_of_line, 16 + 8);
+    // fidlc's depth: a union adds one level (its envelope), a table two.
+    assert_eq!((u.shape.depth, t.shape.depth), (2, 2));
     assert!(!u.shape.has_flexible_envelope);
     let Some(Decl::Struct(n)) = c.library.find("Node") else { panic!() };
     assert_eq!(n.shape.inline_size, 8);
