@@ -353,6 +353,13 @@ impl RealmBuilder {
                         (Kind::Dictionary, &d.name, None, d.availability)
                     }
                 };
+                for capability_name in std::iter::once(name).chain(as_) {
+                    if !is_valid_capability_name(capability_name) {
+                        return Err(Error::InvalidRoute(format!(
+                            "{capability_name:?} is not a valid capability name"
+                        )));
+                    }
+                }
                 if source == Ref::Void && availability != Some(Availability::Optional) {
                     return Err(Error::InvalidRoute(format!(
                         "{name:?} from void must be optional"
@@ -380,6 +387,12 @@ impl RealmBuilder {
         validate(&decl)?;
         RealmInstance::start(decl)
     }
+}
+
+/// Capability names become directory entry names: non-empty, at most 255 bytes, no '/',
+/// not "." or "..".
+pub(crate) fn is_valid_capability_name(name: &str) -> bool {
+    !name.is_empty() && name.len() <= 255 && !name.contains('/') && name != "." && name != ".."
 }
 
 fn validate(decl: &RealmDecl) -> Result<(), Error> {

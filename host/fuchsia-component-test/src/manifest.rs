@@ -201,6 +201,9 @@ impl Manifest {
                 return Err("`path` needs exactly one protocol".into());
             }
             for name in protocols {
+                if !crate::builder::is_valid_capability_name(&name) {
+                    return Err(format!("{name:?} is not a valid protocol name"));
+                }
                 let outgoing_path = match path {
                     Some(path) => path
                         .strip_prefix('/')
@@ -230,11 +233,14 @@ impl Manifest {
                 return Err("`path` needs exactly one protocol".into());
             }
             for name in protocols {
+                if !crate::builder::is_valid_capability_name(&name) {
+                    return Err(format!("{name:?} is not a valid protocol name"));
+                }
                 let svc_entry = match path {
                     None => name.clone(),
                     Some(path) => path
                         .strip_prefix("/svc/")
-                        .filter(|rest| !rest.is_empty() && !rest.contains('/'))
+                        .filter(|rest| crate::builder::is_valid_capability_name(rest))
                         .ok_or_else(|| format!("use path {path:?} is not in /svc"))?
                         .to_owned(),
                 };
@@ -272,6 +278,9 @@ impl Manifest {
                     ));
                 }
                 let target_name = as_.map_or_else(|| source_name.clone(), str::to_owned);
+                if !crate::builder::is_valid_capability_name(&target_name) {
+                    return Err(format!("{target_name:?} is not a valid protocol name"));
+                }
                 if manifest.exposes.iter().any(|e| e.target_name == target_name) {
                     return Err(format!("protocol {target_name:?} is exposed twice"));
                 }

@@ -84,6 +84,13 @@ fn invalid_manifests_are_rejected_with_a_reason() {
             "two protocols",
         ),
         (r##"{ use: [{ protocol: 3 }] }"##, "expected a name"),
+        (r##"{ use: [{ protocol: "a.A", path: "/svc/.." }] }"##, "not in /svc"),
+        (r##"{ use: [{ protocol: "a/A" }] }"##, "not a valid protocol name"),
+        (r##"{ capabilities: [{ protocol: ".." }] }"##, "not a valid protocol name"),
+        (
+            r##"{ capabilities: [{ protocol: "a.A" }], expose: [{ protocol: "a.A", from: "self", as: "" }] }"##,
+            "not a valid protocol name",
+        ),
         (r##"{ use: {} }"##, "must be a list"),
         (r##"{ use: ["a.A"] }"##, "must be objects"),
         (r##"{ program: { binary: 1 } }"##, "must be a string"),

@@ -244,6 +244,9 @@ fn add_route_rejects_incomplete_or_inconsistent_routes() {
             Route::new().capability(echo()).from(&a).to(&a),
             Route::new().capability(echo()).from(Ref::void()).to(&a),
             Route::new().capability(echo()).from(Ref::parent()).to(Ref::void()),
+            Route::new().capability(Capability::protocol_by_name("a/b")).from(Ref::parent()).to(&a),
+            Route::new().capability(echo().as_("..")).from(Ref::parent()).to(&a),
+            Route::new().capability(Capability::dictionary("")).from(Ref::parent()).to(&a),
         ];
         for route in cases {
             assert!(matches!(builder.add_route(route).await, Err(Error::InvalidRoute(_))));
