@@ -230,3 +230,20 @@ fn a_child_of_an_aborted_scope_refuses_tasks() {
         assert_eq!(receiver.await, Err(oneshot::Canceled));
     });
 }
+
+#[test]
+fn on_no_tasks_waits_without_closing_the_scope() {
+    fasync::LocalExecutor::new().run_singlethreaded(async {
+        let scope = fasync::Scope::new();
+        let (sender, receiver) = oneshot::channel::<u8>();
+        scope.spawn_local(async move {
+            fasync::yield_now().await;
+            sender.send(1).unwrap();
+        });
+        scope.on_no_tasks().await;
+        assert_eq!(receiver.await, Ok(1));
+        // Still open: it accepts and runs new tasks.
+        assert_eq!(scope.compute_local(async { 2u8 }).await, 2);
+        scope.on_no_tasks().await;
+    });
+}

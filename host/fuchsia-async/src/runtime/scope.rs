@@ -12,7 +12,7 @@ use pin_project_lite::pin_project;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
-use std::future::{Future, IntoFuture};
+use std::future::{Future, IntoFuture, poll_fn};
 use std::ops::Deref;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
@@ -150,15 +150,7 @@ impl Future for Join {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let scope = &self.scope.inner;
-        // Register first: a task finishing after the check below then wakes this join.
-        {
-            let mut state = scope.lock();
-            if !state.join_wakers.iter().any(|waker| waker.will_wake(cx.waker())) {
-                state.join_wakers.push(cx.waker().clone());
-            }
-        }
-        if scope.has_tasks() { Poll::Pending } else { Poll::Ready(()) }
+        self.scope.inner.poll_no_tasks(cx)
     }
 }
 
@@ -328,6 +320,24 @@ impl ScopeHandle {
         for child in self.children() {
             child.abort_all();
         }
+    }
+
+    /// Waits until this scope and its descendants have no task. This is racy: a task may
+    /// be spawned as soon as it returns.
+    pub async fn on_no_tasks(&self) {
+        poll_fn(|cx| self.poll_no_tasks(cx)).await
+    }
+
+    /// Ready when this scope and its descendants have no task; otherwise registers `cx`.
+    fn poll_no_tasks(&self, cx: &mut Context<'_>) -> Poll<()> {
+        // Register first: a task finishing after the check below then wakes `cx`.
+        {
+            let mut state = self.lock();
+            if !state.join_wakers.iter().any(|waker| waker.will_wake(cx.waker())) {
+                state.join_wakers.push(cx.waker().clone());
+            }
+        }
+        if self.has_tasks() { Poll::Pending } else { Poll::Ready(()) }
     }
 
     /// Whether this scope or a descendant still has a task.
