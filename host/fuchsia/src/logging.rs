@@ -1,11 +1,14 @@
 //! The logger the macros install: `log` records to stderr, prefixed with tags.
 //!
-//! One logger serves the whole process (the `log` crate allows one). Each
-//! `init_logging` call replaces its options, so with tests running in parallel the tags
-//! are those of the test that started last.
+//! One logger serves the whole process (the `log` crate allows one). Its options are kept
+//! per host component instance (`fuchsia_runtime::host`), as each Fuchsia component has its
+//! own logger; threads outside any instance share process-wide options, replaced by each
+//! `init_logging` call (so with tests running in parallel, the tags are those of the test
+//! that started last).
 
+use fuchsia_runtime::host::current_component;
 use std::io::Write;
-use std::sync::{Once, RwLock};
+use std::sync::{Arc, Once, RwLock};
 
 /// A log severity, as in `fuchsia.diagnostics.Severity`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -51,29 +54,57 @@ pub struct LoggingOptions<'a> {
     pub panic_prefix: &'a str,
 }
 
-/// The options of the latest `init_logging` call, owned.
+/// The options of one `init_logging` call, owned.
 struct Config {
     tags: Vec<String>,
     always_log_file_line: bool,
     panic_prefix: String,
+    min_level: log::LevelFilter,
 }
 
-/// Read by every thread that logs or panics; written by `init_logging`. Never held while
-/// writing to stderr or calling the previous panic hook.
-static CONFIG: RwLock<Option<Config>> = RwLock::new(None);
+/// A component instance's logging options (one per instance, as an instance singleton).
+/// Read by every thread of the instance that logs; written by `init_logging`.
+#[derive(Default)]
+struct InstanceConfig(RwLock<Option<Arc<Config>>>);
+
+/// Options for threads outside any component instance. Read by every such thread that logs
+/// or panics; written by `init_logging`. Locks are held only to clone or replace the `Arc`.
+static PROCESS_CONFIG: RwLock<Option<Arc<Config>>> = RwLock::new(None);
+
+fn read(slot: &RwLock<Option<Arc<Config>>>) -> Option<Arc<Config>> {
+    slot.read().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
+fn write(slot: &RwLock<Option<Arc<Config>>>, config: Arc<Config>) {
+    *slot.write().unwrap_or_else(|e| e.into_inner()) = Some(config);
+}
+
+/// The calling thread's instance moniker (if any) and logging options (if initialised).
+fn current_config() -> (Option<String>, Option<Arc<Config>>) {
+    match current_component() {
+        Some(instance) => {
+            let config = read(&instance.singleton::<InstanceConfig>().0);
+            (Some(instance.moniker().to_owned()), config.or_else(|| read(&PROCESS_CONFIG)))
+        }
+        None => (None, read(&PROCESS_CONFIG)),
+    }
+}
 
 struct StderrLogger;
 
 impl log::Log for StderrLogger {
     fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
-        metadata.level() <= log::max_level()
+        let min_level = current_config().1.map_or(log::LevelFilter::Info, |c| c.min_level);
+        metadata.level() <= min_level
     }
 
     fn log(&self, record: &log::Record<'_>) {
-        if !self.enabled(record.metadata()) {
+        let (moniker, config) = current_config();
+        let min_level = config.as_ref().map_or(log::LevelFilter::Info, |c| c.min_level);
+        if record.level() > min_level {
             return;
         }
-        let line = format_record(record);
+        let line = format_record(moniker.as_deref(), config.as_deref(), record);
         // A failed stderr write has nowhere to be reported.
         let _ = std::io::stderr().lock().write_all(line.as_bytes());
     }
@@ -83,12 +114,15 @@ impl log::Log for StderrLogger {
     }
 }
 
-/// `[tag1,tag2] LEVEL: [file(line)] message\n`.
-fn format_record(record: &log::Record<'_>) -> String {
-    let (tags, always_log_file_line) = match &*CONFIG.read().unwrap_or_else(|e| e.into_inner()) {
-        Some(config) => (config.tags.join(","), config.always_log_file_line),
-        None => (String::new(), false),
-    };
+/// `[moniker][tag1,tag2] LEVEL: [file(line)] message\n` (no moniker outside instances).
+fn format_record(
+    moniker: Option<&str>,
+    config: Option<&Config>,
+    record: &log::Record<'_>,
+) -> String {
+    let tags = config.map(|config| config.tags.join(",")).unwrap_or_default();
+    let always_log_file_line = config.is_some_and(|config| config.always_log_file_line);
+    let moniker = moniker.map(|moniker| format!("[{moniker}]")).unwrap_or_default();
     let location = if always_log_file_line || record.level() <= log::Level::Warn {
         match (record.file(), record.line()) {
             (Some(file), Some(line)) => format!("[{file}({line})] "),
@@ -97,33 +131,35 @@ fn format_record(record: &log::Record<'_>) -> String {
     } else {
         String::new()
     };
-    format!("[{tags}] {}: {location}{}\n", record.level(), record.args())
+    format!("{moniker}[{tags}] {}: {location}{}\n", record.level(), record.args())
 }
 
 static LOGGER: StderrLogger = StderrLogger;
 static INSTALL: Once = Once::new();
 
-/// Installs the stderr logger (once per process) and applies `options`.
+/// Installs the stderr logger (once per process) and applies `options` to the calling
+/// thread's component instance, or process-wide outside instances.
 pub fn init_logging(options: LoggingOptions<'_>) {
-    *CONFIG.write().unwrap_or_else(|e| e.into_inner()) = Some(Config {
+    let config = Arc::new(Config {
         tags: options.tags.iter().map(|tag| (*tag).to_owned()).collect(),
         always_log_file_line: options.always_log_file_line,
         panic_prefix: options.panic_prefix.to_owned(),
+        min_level: options.interest.min_severity.unwrap_or(Severity::Info).level_filter(),
     });
-    log::set_max_level(options.interest.min_severity.unwrap_or(Severity::Info).level_filter());
+    match current_component() {
+        Some(instance) => write(&instance.singleton::<InstanceConfig>().0, config),
+        None => write(&PROCESS_CONFIG, config),
+    }
     INSTALL.call_once(|| {
+        // Filtering happens per instance in the logger.
+        log::set_max_level(log::LevelFilter::Trace);
         // Another logger may already be installed (e.g. by a test harness); then records
         // go there.
         let _ = log::set_logger(&LOGGER);
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            let prefix = CONFIG
-                .read()
-                .unwrap_or_else(|e| e.into_inner())
-                .as_ref()
-                .map(|config| config.panic_prefix.clone());
-            if let Some(prefix) = prefix {
-                log::error!("{prefix}: {info}");
+            if let Some(config) = current_config().1 {
+                log::error!("{}: {info}", config.panic_prefix);
             }
             previous(info);
         }));

@@ -82,8 +82,39 @@ fn child() {
         Ok("warn_only") => warn_only_component(),
         Ok("file_line") => file_line_component(),
         Ok("failing") => assert_eq!(failing_component(), ExitCode::FAILURE),
+        Ok("instances") => two_instances(),
         _ => {}
     }
+}
+
+/// Two component instances initialise logging one after the other; each keeps its own
+/// options.
+fn two_instances() {
+    use fuchsia_runtime::host::ComponentInstance;
+    let first = ComponentInstance::new("test/first", "#meta/first.cm", []);
+    let second = ComponentInstance::new("test/second", "#meta/second.cm", []);
+    {
+        let _entered = first.enter();
+        tagged_component();
+    }
+    {
+        let _entered = second.enter();
+        warn_only_component();
+    }
+    let _entered = first.enter();
+    log::info!("first again");
+    // A thread spawned inside the instance logs as the instance.
+    std::thread::spawn(|| log::info!("first from a thread")).join().unwrap();
+}
+
+#[test]
+fn each_component_instance_keeps_its_own_logging_options() {
+    let stderr = child_stderr("instances");
+    assert!(stderr.contains("[test/first][alpha,beta] INFO: hello from tagged"), "{stderr}");
+    assert!(stderr.contains("[test/second][sev] WARN: "), "{stderr}");
+    assert!(!stderr.contains("hidden info"), "{stderr}");
+    assert!(stderr.contains("[test/first][alpha,beta] INFO: first again"), "{stderr}");
+    assert!(stderr.contains("[test/first][alpha,beta] INFO: first from a thread"), "{stderr}");
 }
 
 #[test]
