@@ -21,7 +21,7 @@ use fuchsia_async as fasync;
 use fuchsia_component::fio;
 use fuchsia_component::host::Namespace;
 use fuchsia_component::server::ServiceFs;
-use fuchsia_runtime::host::ComponentInstance;
+use fuchsia_runtime::host::{ComponentInstance, ComponentStopped};
 use fuchsia_runtime::{HandleInfo, HandleType};
 use futures::StreamExt;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -65,7 +65,12 @@ impl ChildRuntime {
                 let main = *main;
                 std::thread::Builder::new().name(name).spawn(move || {
                     let _entered = instance.enter();
-                    main();
+                    // A stopped component's entry point unwinds with `ComponentStopped`.
+                    if let Err(payload) = std::panic::catch_unwind(main)
+                        && !payload.is::<ComponentStopped>()
+                    {
+                        std::panic::resume_unwind(payload);
+                    }
                 })
             }
             Program::Local(implementation) => {

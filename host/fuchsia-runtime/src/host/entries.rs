@@ -19,6 +19,13 @@ pub struct ComponentEntry {
     pub main: fn(),
 }
 
+/// The unwind payload with which a component's entry point returns early when its instance
+/// is asked to stop (`ComponentInstance::request_stop`): the host executors running a
+/// component's main future drop it and every task, then resume unwinding with this payload
+/// (no panic hook runs). The launcher catches it; any other payload is a real panic.
+#[derive(Debug)]
+pub struct ComponentStopped;
+
 /// Every registered entry point of the process.
 #[linkme::distributed_slice]
 pub static COMPONENT_ENTRIES: [ComponentEntry];

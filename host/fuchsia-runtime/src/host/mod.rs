@@ -10,5 +10,5 @@ mod entries;
 mod instance;
 mod thread_inheritance;
 
-pub use entries::{COMPONENT_ENTRIES, ComponentEntry, component_entries, linkme};
+pub use entries::{COMPONENT_ENTRIES, ComponentEntry, ComponentStopped, component_entries, linkme};
 pub use instance::{ComponentInstance, EnteredInstance, current_component};
