@@ -4,6 +4,8 @@
 //! a `LocalSet` for [`LocalExecutor`] / [`TestExecutor`], a multi-thread runtime for
 //! [`SendExecutor`], tokio timers for [`Timer`].
 
+#![warn(missing_docs)]
+
 mod handle;
 mod runtime;
 

@@ -146,3 +146,17 @@ fn the_wait_is_fused_in_select() {
     });
     assert_eq!(which, Ok("first"));
 }
+
+#[test]
+fn closing_the_waited_handle_is_canceled() {
+    let mut executor = fasync::TestExecutor::new();
+    let event = zx::Event::create();
+    // SAFETY: the unowned reference is only used while `event`'s handle value is live
+    // or, after the drop below, to observe its closure (never to reach another object).
+    let unowned: zx::Unowned<'_, zx::Event> =
+        unsafe { zx::Unowned::from_raw_handle(event.raw_handle()) };
+    let mut wait = fasync::OnSignals::new(unowned, zx::Signals::USER_0);
+    assert_eq!(executor.run_until_stalled(&mut wait), Poll::Pending);
+    drop(event);
+    assert_eq!(executor.run_until_stalled(&mut wait), Poll::Ready(Err(zx::Status::CANCELED)));
+}

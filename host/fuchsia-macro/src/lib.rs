@@ -4,6 +4,8 @@
 //! runtime support in the `fuchsia` crate (`fuchsia::__private`): an executor from
 //! `fuchsia_async` and a `log` logger writing to stderr.
 
+#![warn(missing_docs)]
+
 mod args;
 mod expand;
 

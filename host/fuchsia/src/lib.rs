@@ -1,6 +1,8 @@
 //! Host build of the `fuchsia` crate: the `#[fuchsia::main]` and `#[fuchsia::test]`
 //! attribute macros and the logging options they take.
 
+#![warn(missing_docs)]
+
 mod logging;
 
 pub use fuchsia_macro::{main, test};

@@ -13,11 +13,17 @@ use std::sync::{Arc, Once, RwLock};
 /// A log severity, as in `fuchsia.diagnostics.Severity`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// Finest-grained tracing.
     Trace,
+    /// Debugging detail.
     Debug,
+    /// Normal operation.
     Info,
+    /// Something unexpected that the component handles.
     Warn,
+    /// A failure.
     Error,
+    /// A failure the component cannot survive.
     Fatal,
 }
 
@@ -38,6 +44,7 @@ impl Severity {
 /// Which records the component wants; `min_severity` defaults to `Info`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Interest {
+    /// Records below this severity are dropped.
     pub min_severity: Option<Severity>,
 }
 
@@ -46,9 +53,11 @@ pub struct Interest {
 pub struct LoggingOptions<'a> {
     /// Accepted for the in-tree shape; stderr writes always block.
     pub blocking: bool,
+    /// Which records to keep.
     pub interest: Interest,
     /// Prefix every record with its file and line (otherwise only warnings and errors).
     pub always_log_file_line: bool,
+    /// Tags printed before every record.
     pub tags: &'a [&'a str],
     /// Prefix of the error record logged when a thread panics.
     pub panic_prefix: &'a str,
