@@ -752,3 +752,19 @@ fn epitaph_through_the_channel_extension_and_on_closed() {
         assert!(matches!(error, Error::ClientChannelClosed { status: Status::IO, .. }));
     })
 }
+
+#[test]
+fn polling_a_completed_call_again_is_an_error() {
+    use futures::FutureExt;
+    run(async {
+        let (proxy, _server) = spawn_echo();
+        let mut call = proxy.nothing();
+        (&mut call).await.unwrap();
+        let waker = futures::task::noop_waker();
+        let mut cx = std::task::Context::from_waker(&waker);
+        assert_eq!(
+            call.poll_unpin(&mut cx),
+            std::task::Poll::Ready(Err(Error::PollAfterCompletion))
+        );
+    })
+}

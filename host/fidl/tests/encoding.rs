@@ -451,3 +451,57 @@ fn conformance_codes_name_gidl_errors() {
     assert_eq!(Error::NotNullable.conformance_code(), Some("NON_NULLABLE_TYPE_WITH_NULL_VALUE"));
     assert_eq!(Error::InvalidHeader.conformance_code(), None);
 }
+
+#[test]
+fn result_unions_map_framework_errors_and_reject_unknown_members() {
+    use fidl::encoding::{
+        Flexible, FlexibleResult, FlexibleResultType, FlexibleType, FrameworkErr, ResultType,
+    };
+    type Resp = FlexibleType<EmptyStruct>;
+    // Framework error: ordinal 3, inlined int32 -2.
+    let unknown_method = union_bytes(3, [0xfe, 0xff, 0xff, 0xff, 0, 0, 1, 0].to_vec(), &[]);
+    assert_eq!(encode::<Resp>(Flexible::FrameworkErr(FrameworkErr::UnknownMethod)), unknown_method);
+    assert_eq!(
+        decode::<Resp>(&unknown_method),
+        Ok(Flexible::FrameworkErr(FrameworkErr::UnknownMethod))
+    );
+    let other = union_bytes(3, [0xfd, 0xff, 0xff, 0xff, 0, 0, 1, 0].to_vec(), &[]);
+    assert_eq!(decode::<Resp>(&other), Err(Error::UnknownFrameworkError(-3)));
+    let fourth = union_bytes(4, [0, 0, 0, 0, 0, 0, 1, 0].to_vec(), &[]);
+    assert_eq!(decode::<Resp>(&fourth), Err(Error::UnknownStrictUnionMember { ordinal: 4 }));
+    assert_eq!(
+        decode::<ResultType<EmptyStruct, u32>>(&unknown_method),
+        Err(Error::UnknownStrictUnionMember { ordinal: 3 })
+    );
+    // Success with an empty payload is an inlined empty struct; domain error is ordinal 2.
+    let ok = encode::<FlexibleResultType<EmptyStruct, u32>>(FlexibleResult::new(Ok(())));
+    assert_eq!(ok, union_bytes(1, [0, 0, 0, 0, 0, 0, 1, 0].to_vec(), &[]));
+    let err = encode::<FlexibleResultType<EmptyStruct, u32>>(FlexibleResult::new(Err(9)));
+    assert_eq!(err, union_bytes(2, [9, 0, 0, 0, 0, 0, 1, 0].to_vec(), &[]));
+    assert_eq!(
+        decode::<FlexibleResultType<EmptyStruct, u32>>(&err),
+        Ok(FlexibleResult::DomainErr(9))
+    );
+}
+
+#[test]
+fn transaction_header_layout_and_short_messages() {
+    use fidl::encoding::{DynamicFlags, IncomingMessage, TransactionHeader};
+    let header = TransactionHeader::new(7, 0x0102_0304_0506_0708, DynamicFlags::FLEXIBLE);
+    let (bytes, _) = fidl::encoding::encode_message::<u8>(header, 5).unwrap();
+    assert_eq!(&bytes[..16], &[7, 0, 0, 0, 2, 0, 0x80, 1, 8, 7, 6, 5, 4, 3, 2, 1]);
+    assert_eq!(TransactionHeader::read(&bytes).unwrap(), header);
+    assert_eq!(TransactionHeader::read(&bytes[..15]).unwrap_err(), Error::InvalidHeader);
+    let mut bad_magic = bytes.clone();
+    bad_magic[7] = 2;
+    assert_eq!(
+        IncomingMessage::new(bad_magic, Vec::new()).unwrap_err(),
+        Error::IncompatibleMagicNumber(2)
+    );
+    // Unknown dynamic flag bits are ignored.
+    let mut extra_flags = bytes.clone();
+    extra_flags[6] = 0xff;
+    let message = IncomingMessage::new(extra_flags, Vec::new()).unwrap();
+    assert!(message.is_flexible());
+    assert_eq!(message.decode_body::<u8>(), Ok(5));
+}
