@@ -98,6 +98,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 static ACTIVE: AtomicUsize = AtomicUsize::new(0);
 static SESSIONS: Mutex<Vec<Arc<SessionState>>> = Mutex::new(Vec::new());
 
+#[inline]
 pub(crate) fn any_session_active() -> bool {
     ACTIVE.load(Ordering::Relaxed) != 0
 }

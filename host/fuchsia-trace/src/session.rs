@@ -41,6 +41,7 @@ pub struct TraceCategoryContext {
 impl TraceCategoryContext {
     /// `Some` when an active session records `category`; costs one atomic load when no
     /// session is active.
+    #[inline]
     pub fn acquire<S: CategoryString>(category: S) -> Option<TraceCategoryContext> {
         if !crate::host::any_session_active() {
             return None;
