@@ -438,3 +438,19 @@ fn realms_built_at_the_same_time_are_independent() {
         assert_eq!(echo(&b, "alive").await.unwrap(), "alive");
     });
 }
+
+#[test]
+fn builders_and_realms_can_move_between_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<RealmBuilder>();
+    send_sync::<RealmInstance>();
+    send_sync::<fuchsia_component_test::ScopedInstance>();
+    let realm = run(server_realm());
+    let proxy_on_other_thread = std::thread::spawn(move || {
+        run(async move {
+            let proxy = realm.root.connect_to_protocol_at_exposed_dir::<EchoMarker>().unwrap();
+            echo(&proxy, "moved").await.unwrap()
+        })
+    });
+    assert_eq!(proxy_on_other_thread.join().unwrap(), "moved");
+}
