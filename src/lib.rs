@@ -7,5 +7,6 @@ pub mod manager;
 pub mod proxy;
 pub mod proxy_stats;
 pub mod proxy_thread;
+pub mod server;
 pub mod wake_monitor;
 pub mod wake_sources;

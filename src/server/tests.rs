@@ -1,0 +1,357 @@
+use super::serve;
+use crate::config::Limits;
+use crate::manager::ProxyManager;
+use crate::proxy_thread::run_proxy_thread;
+use fidl::endpoints::{ServerEnd, create_proxy_and_stream};
+use fidl_fuchsia_starnix_proxy::{
+    ProxyManagerError, ProxyManagerMarker, ProxyManagerProxy, ProxyManagerRemoveProxyRequest,
+    ProxyManagerRemoveWakeSourceRequest, ProxySpec, WakeSourceSpec,
+};
+use fuchsia_async as fasync;
+use std::sync::Arc;
+
+/// A manager with its proxy thread, serving connections as local tasks.
+struct Server {
+    manager: Arc<ProxyManager>,
+    _thread: std::thread::JoinHandle<()>,
+}
+
+impl Server {
+    fn new(limits: Limits) -> Server {
+        let (sender, receiver) = async_channel::unbounded();
+        let thread = run_proxy_thread(receiver).unwrap();
+        Server { manager: Arc::new(ProxyManager::new(limits, sender)), _thread: thread }
+    }
+
+    fn connect(&self) -> ProxyManagerProxy {
+        let (proxy, stream) = create_proxy_and_stream::<ProxyManagerMarker>();
+        let manager = Arc::clone(&self.manager);
+        fasync::Task::local(async move { serve(&manager, stream).await }).detach();
+        proxy
+    }
+
+    /// A connection whose client end is a raw channel, for hand-made messages.
+    fn connect_raw(&self) -> zx::Channel {
+        let (client, server) = zx::Channel::create();
+        let stream = ServerEnd::<ProxyManagerMarker>::new(server).into_stream();
+        let manager = Arc::clone(&self.manager);
+        fasync::Task::local(async move { serve(&manager, stream).await }).detach();
+        client
+    }
+}
+
+/// The far ends of a proxied pair, and the spec that proxies them.
+struct Peers {
+    container: zx::Channel,
+    remote: zx::Channel,
+    counter: zx::Counter,
+}
+
+fn spec(name: &str) -> (ProxySpec, Peers) {
+    let (container, container_channel) = zx::Channel::create();
+    let (remote_channel, remote) = zx::Channel::create();
+    let counter = zx::Counter::create();
+    let peer_counter = counter.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap();
+    (
+        ProxySpec {
+            name: Some(name.to_string()),
+            container_channel: Some(container_channel),
+            remote_channel: Some(remote_channel),
+            counter: Some(counter),
+            ..Default::default()
+        },
+        Peers { container, remote, counter: peer_counter },
+    )
+}
+
+async fn read_message(channel: &zx::Channel) -> zx::MessageBuf {
+    fasync::OnSignals::new(channel, zx::Signals::CHANNEL_READABLE).await.unwrap();
+    let mut buf = zx::MessageBuf::new();
+    channel.read(&mut buf).unwrap();
+    buf
+}
+
+/// Reads messages until the epitaph and returns its status; the channel then reports
+/// PEER_CLOSED. Panics if the channel closes without an epitaph.
+async fn epitaph(channel: &zx::Channel) -> zx::Status {
+    loop {
+        fasync::OnSignals::new(
+            channel,
+            zx::Signals::CHANNEL_READABLE | zx::Signals::CHANNEL_PEER_CLOSED,
+        )
+        .await
+        .unwrap();
+        let mut buf = zx::MessageBuf::new();
+        channel.read(&mut buf).expect("the connection closed without an epitaph");
+        let bytes = buf.bytes().to_vec();
+        if bytes.len() == 24 && bytes[8..16] == [0xff; 8] {
+            assert_eq!(channel.read(&mut buf), Err(zx::Status::PEER_CLOSED));
+            return zx::Status::from_raw(i32::from_le_bytes(bytes[16..20].try_into().unwrap()));
+        }
+    }
+}
+
+#[fuchsia::test]
+async fn add_proxy_forwards_traffic_and_remove_proxy_drains_it() {
+    let server = Server::new(Limits::default());
+    let client = server.connect();
+    let (spec, peers) = spec("wifi");
+    let id = client.add_proxy(spec).await.unwrap().unwrap().id.unwrap();
+    peers.remote.write(b"in", &mut []).unwrap();
+    assert_eq!(read_message(&peers.container).await.bytes(), b"in");
+    assert_eq!(peers.counter.read().unwrap(), 1);
+    peers.container.write(b"out", &mut []).unwrap();
+    assert_eq!(read_message(&peers.remote).await.bytes(), b"out");
+
+    peers.remote.write(b"queued", &mut []).unwrap();
+    let request = ProxyManagerRemoveProxyRequest { id: Some(id), ..Default::default() };
+    client.remove_proxy(&request).await.unwrap().unwrap();
+    assert_eq!(read_message(&peers.container).await.bytes(), b"queued");
+    let mut buf = zx::MessageBuf::new();
+    assert_eq!(peers.container.read(&mut buf), Err(zx::Status::PEER_CLOSED));
+    assert_eq!(client.remove_proxy(&request).await.unwrap(), Err(ProxyManagerError::NotFound));
+}
+
+#[fuchsia::test]
+async fn every_missing_field_is_invalid_args() {
+    let server = Server::new(Limits::default());
+    let client = server.connect();
+    let strip: [fn(&mut ProxySpec); 4] = [
+        |s| s.name = None,
+        |s| s.container_channel = None,
+        |s| s.remote_channel = None,
+        |s| s.counter = None,
+    ];
+    for strip in strip {
+        let (mut spec, _peers) = spec("p");
+        strip(&mut spec);
+        assert_eq!(client.add_proxy(spec).await.unwrap(), Err(ProxyManagerError::InvalidArgs));
+    }
+    let event = zx::Event::create();
+    let full = || WakeSourceSpec {
+        name: Some("w".to_string()),
+        handle: Some(event.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap().into()),
+        signals: Some(zx::Signals::USER_0.bits()),
+        ..Default::default()
+    };
+    let strip: [fn(&mut WakeSourceSpec); 3] =
+        [|s| s.name = None, |s| s.handle = None, |s| s.signals = None];
+    for strip in strip {
+        let mut spec = full();
+        strip(&mut spec);
+        assert_eq!(
+            client.add_wake_source(spec).await.unwrap(),
+            Err(ProxyManagerError::InvalidArgs)
+        );
+    }
+    let no_id = ProxyManagerRemoveProxyRequest::default();
+    assert_eq!(client.remove_proxy(&no_id).await.unwrap(), Err(ProxyManagerError::InvalidArgs));
+    let no_id = ProxyManagerRemoveWakeSourceRequest::default();
+    assert_eq!(
+        client.remove_wake_source(&no_id).await.unwrap(),
+        Err(ProxyManagerError::InvalidArgs)
+    );
+    assert!(server.manager.live_proxies().is_empty());
+    assert!(server.manager.wake_sources().is_empty());
+}
+
+#[fuchsia::test]
+async fn refusals_map_to_their_errors() {
+    let server = Server::new(Limits::new(1, 2));
+    let client = server.connect();
+    let (first, peers) = spec("first");
+    client.add_proxy(first).await.unwrap().unwrap();
+    let (second, _) = spec("second");
+    assert_eq!(client.add_proxy(second).await.unwrap(), Err(ProxyManagerError::LimitReached));
+    let counter_again = WakeSourceSpec {
+        name: Some("again".to_string()),
+        handle: Some(peers.counter.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap().into()),
+        signals: Some(zx::Signals::COUNTER_POSITIVE.bits()),
+        ..Default::default()
+    };
+    assert_eq!(
+        client.add_wake_source(counter_again).await.unwrap(),
+        Err(ProxyManagerError::AlreadyRegistered)
+    );
+    let empty = WakeSourceSpec {
+        name: Some("empty".to_string()),
+        handle: Some(zx::Event::create().into_handle()),
+        signals: Some(0),
+        ..Default::default()
+    };
+    assert_eq!(client.add_wake_source(empty).await.unwrap(), Err(ProxyManagerError::InvalidArgs));
+    let unknown = ProxyManagerRemoveWakeSourceRequest { id: Some(999), ..Default::default() };
+    assert_eq!(
+        client.remove_wake_source(&unknown).await.unwrap(),
+        Err(ProxyManagerError::NotFound)
+    );
+}
+
+#[fuchsia::test]
+async fn the_watch_answers_at_once_then_on_change_with_a_resume_reason() {
+    let server = Server::new(Limits::default());
+    let client = server.connect();
+    let first = client.watch_wake_sources().await.unwrap();
+    assert_eq!(first.active, Some(vec![]));
+    assert_eq!(first.resume_reason.as_deref(), Some(""));
+
+    let (spec, peers) = spec("wifi");
+    let id = client.add_proxy(spec).await.unwrap().unwrap().id.unwrap();
+    let change = client.watch_wake_sources();
+    peers.remote.write(b"wake", &mut []).unwrap();
+    let active = change.await.unwrap();
+    assert_eq!(active.active, Some(vec![id]));
+    assert_eq!(active.resume_reason.as_deref(), Some("wifi"));
+
+    let change = client.watch_wake_sources();
+    read_message(&peers.container).await;
+    peers.counter.add(-1).unwrap();
+    assert_eq!(change.await.unwrap().active, Some(vec![]));
+}
+
+#[fuchsia::test]
+async fn a_second_pending_watch_closes_only_that_connection() {
+    let server = Server::new(Limits::default());
+    let raw = server.connect_raw();
+    let other = server.connect();
+    let watch = |txid: u32| {
+        let mut message = txid.to_le_bytes().to_vec();
+        message.extend([2, 0, 0x80, 1]);
+        message.extend(0x672f358f05bff0e_u64.to_le_bytes());
+        message
+    };
+    raw.write(&watch(1), &mut []).unwrap();
+    read_message(&raw).await;
+    raw.write(&watch(2), &mut []).unwrap();
+    raw.write(&watch(3), &mut []).unwrap();
+    assert_eq!(epitaph(&raw).await, zx::Status::BAD_STATE);
+    assert_eq!(other.watch_wake_sources().await.unwrap().active, Some(vec![]));
+}
+
+/// An AddProxy request made by hand: name "p" and the given handles, in wire format v2.
+fn add_proxy_message(handles_present: usize) -> Vec<u8> {
+    let mut m = Vec::new();
+    m.extend(7u32.to_le_bytes());
+    m.extend([2, 0, 0x80, 1]);
+    m.extend(0x38e177cc1a359465_u64.to_le_bytes());
+    m.extend(4u64.to_le_bytes());
+    m.extend(u64::MAX.to_le_bytes());
+    m.extend(24u32.to_le_bytes());
+    m.extend([0, 0, 0, 0]);
+    for field in 0..3 {
+        if field < handles_present {
+            m.extend(u32::MAX.to_le_bytes());
+            m.extend(1u16.to_le_bytes());
+            m.extend(1u16.to_le_bytes());
+        } else {
+            m.extend([0; 8]);
+        }
+    }
+    m.extend(1u64.to_le_bytes());
+    m.extend(u64::MAX.to_le_bytes());
+    m.extend([b'p', 0, 0, 0, 0, 0, 0, 0]);
+    m
+}
+
+#[fuchsia::test]
+async fn a_hand_made_request_is_accepted_byte_for_byte() {
+    let server = Server::new(Limits::default());
+    let raw = server.connect_raw();
+    let (spec, _peers) = spec("p");
+    let mut handles = [
+        spec.container_channel.unwrap().into_handle(),
+        spec.remote_channel.unwrap().into_handle(),
+        spec.counter.unwrap().into_handle(),
+    ];
+    raw.write(&add_proxy_message(3), &mut handles).unwrap();
+    let reply = read_message(&raw).await;
+    assert_eq!(&reply.bytes()[..4], 7u32.to_le_bytes());
+    assert_eq!(server.manager.live_proxies().len(), 1);
+}
+
+#[fuchsia::test]
+async fn a_wrong_handle_type_closes_the_connection_with_wrong_type() {
+    let server = Server::new(Limits::default());
+    let raw = server.connect_raw();
+    let other = server.connect();
+    let (spec, _peers) = spec("p");
+    let mut handles = [
+        zx::Event::create().into_handle(),
+        spec.remote_channel.unwrap().into_handle(),
+        spec.counter.unwrap().into_handle(),
+    ];
+    raw.write(&add_proxy_message(3), &mut handles).unwrap();
+    assert_eq!(epitaph(&raw).await, zx::Status::WRONG_TYPE);
+    assert!(server.manager.live_proxies().is_empty());
+    assert_eq!(other.watch_wake_sources().await.unwrap().active, Some(vec![]));
+}
+
+#[fuchsia::test]
+async fn missing_rights_close_the_connection_with_access_denied() {
+    let server = Server::new(Limits::default());
+    let raw = server.connect_raw();
+    let (spec, _peers) = spec("p");
+    let read_only = spec
+        .container_channel
+        .unwrap()
+        .replace_handle(zx::Rights::READ | zx::Rights::WAIT | zx::Rights::TRANSFER)
+        .unwrap();
+    let mut handles = [
+        read_only.into_handle(),
+        spec.remote_channel.unwrap().into_handle(),
+        spec.counter.unwrap().into_handle(),
+    ];
+    raw.write(&add_proxy_message(3), &mut handles).unwrap();
+    assert_eq!(epitaph(&raw).await, zx::Status::ACCESS_DENIED);
+    assert!(server.manager.live_proxies().is_empty());
+}
+
+#[fuchsia::test]
+async fn a_malformed_request_closes_the_connection_with_invalid_args() {
+    let server = Server::new(Limits::default());
+    let raw = server.connect_raw();
+    let mut truncated = add_proxy_message(0);
+    truncated.truncate(truncated.len() - 8);
+    raw.write(&truncated, &mut []).unwrap();
+    assert_eq!(epitaph(&raw).await, zx::Status::INVALID_ARGS);
+
+    let raw = server.connect_raw();
+    let mut bad_padding = add_proxy_message(0);
+    let last = bad_padding.len() - 1;
+    bad_padding[last] = 1;
+    raw.write(&bad_padding, &mut []).unwrap();
+    assert_eq!(epitaph(&raw).await, zx::Status::INVALID_ARGS);
+}
+
+#[fuchsia::test]
+async fn proxies_outlive_the_connection_that_added_them() {
+    let server = Server::new(Limits::default());
+    let client = server.connect();
+    let (lasting, peers) = spec("lasting");
+    client.add_proxy(lasting).await.unwrap().unwrap();
+    drop(client);
+    peers.remote.write(b"still here", &mut []).unwrap();
+    assert_eq!(read_message(&peers.container).await.bytes(), b"still here");
+    let other = server.connect();
+    let (another, _) = spec("another");
+    assert!(other.add_proxy(another).await.unwrap().is_ok());
+    assert_eq!(server.manager.live_proxies().len(), 2);
+}
+
+#[fuchsia::test]
+async fn unknown_flexible_methods_get_a_framework_error_and_the_connection_stays() {
+    let server = Server::new(Limits::default());
+    let raw = server.connect_raw();
+    let mut unknown = 9u32.to_le_bytes().to_vec();
+    unknown.extend([2, 0, 0x80, 1]);
+    unknown.extend(0x1234_5678_9abc_def0_u64.to_le_bytes());
+    raw.write(&unknown, &mut []).unwrap();
+    let reply = read_message(&raw).await;
+    assert_eq!(&reply.bytes()[..4], 9u32.to_le_bytes());
+    assert_eq!(&reply.bytes()[8..16], 0x1234_5678_9abc_def0_u64.to_le_bytes());
+    let mut watch = 10u32.to_le_bytes().to_vec();
+    watch.extend([2, 0, 0x80, 1]);
+    watch.extend(0x672f358f05bff0e_u64.to_le_bytes());
+    raw.write(&watch, &mut []).unwrap();
+    assert_eq!(&read_message(&raw).await.bytes()[..4], 10u32.to_le_bytes());
+}
