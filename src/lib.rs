@@ -3,6 +3,7 @@
 //! the container's wake sources.
 
 pub mod config;
+pub mod inspect;
 pub mod manager;
 pub mod proxy;
 pub mod proxy_stats;

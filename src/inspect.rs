@@ -1,0 +1,153 @@
+//! The component's Inspect tree, as `ffx inspect show` prints it.
+//!
+//! ```text
+//! root:
+//!   config:          max_proxies, max_wake_sources
+//!   totals:          proxies_added, proxies_ended, wake_sources_added, wake_sources_removed,
+//!                    requests_rejected, live_proxies, active_wake_sources
+//!   proxies:         <id>: name, *_koid, incoming/outgoing {messages, bytes, handles}, wakes,
+//!                          pending, created_at_ns, last_message_at_ns
+//!   closed_proxies:  <id>: name, reason, incoming/outgoing, wakes, created_at_ns, closed_at_ns
+//!   wake_sources:    <id>: name, kind, koid, signals, active, activation_count,
+//!                          active_since_ns, total_active_ns, max_active_ns, last_change_ns
+//! ```
+//!
+//! Everything but `config` is a lazy node: it is built from the manager's state and the
+//! proxies' atomic counters when a snapshot is taken, so forwarding a message never writes
+//! to the Inspect VMO. Times are monotonic nanoseconds.
+
+use crate::manager::{ClosedProxy, LiveProxy, ProxyManager};
+use crate::proxy::ProxyEnd;
+use crate::proxy_stats::DirectionTotals;
+use crate::wake_sources::{WakeSourceInfo, WakeSourceKind};
+use fuchsia_inspect::{Inspector, Node};
+use futures::FutureExt;
+use std::sync::Arc;
+
+/// Records the manager's tree under `node`.
+pub fn record(node: &Node, manager: &Arc<ProxyManager>) {
+    let limits = manager.limits();
+    node.record_child("config", |config| {
+        config.record_uint("max_proxies", limits.max_proxies as u64);
+        config.record_uint("max_wake_sources", limits.max_wake_sources as u64);
+    });
+    record_lazy(node, "totals", manager, record_totals);
+    record_lazy(node, "proxies", manager, |node, manager| {
+        for proxy in manager.live_proxies() {
+            node.record_child(proxy.id.to_string(), |child| record_live_proxy(child, &proxy));
+        }
+    });
+    record_lazy(node, "closed_proxies", manager, |node, manager| {
+        for proxy in manager.closed_proxies() {
+            node.record_child(proxy.id.to_string(), |child| record_closed_proxy(child, &proxy));
+        }
+    });
+    record_lazy(node, "wake_sources", manager, |node, manager| {
+        let now = zx::MonotonicInstant::get();
+        for source in manager.wake_sources().snapshot() {
+            node.record_child(source.id.to_string(), |child| {
+                record_wake_source(child, &source, now)
+            });
+        }
+    });
+}
+
+/// Records a lazy child `name` whose content `fill` writes from the manager at read time.
+fn record_lazy(
+    node: &Node,
+    name: &'static str,
+    manager: &Arc<ProxyManager>,
+    fill: fn(&Node, &ProxyManager),
+) {
+    let manager = Arc::clone(manager);
+    node.record_lazy_child(name, move || {
+        let manager = Arc::clone(&manager);
+        async move {
+            let inspector = Inspector::default();
+            fill(inspector.root(), &manager);
+            Ok(inspector)
+        }
+        .boxed()
+    });
+}
+
+fn record_totals(node: &Node, manager: &ProxyManager) {
+    let totals = manager.totals();
+    node.record_uint("proxies_added", totals.proxies_added);
+    node.record_uint("proxies_ended", totals.proxies_ended);
+    node.record_uint("wake_sources_added", totals.wake_sources_added);
+    node.record_uint("wake_sources_removed", totals.wake_sources_removed);
+    node.record_uint("requests_rejected", totals.requests_rejected);
+    node.record_uint("live_proxies", manager.live_proxies().len() as u64);
+    node.record_uint("active_wake_sources", manager.wake_sources().active().ids.len() as u64);
+}
+
+fn record_direction(node: &Node, name: &str, totals: DirectionTotals) {
+    node.record_child(name, |direction| {
+        direction.record_uint("messages", totals.messages);
+        direction.record_uint("bytes", totals.bytes);
+        direction.record_uint("handles", totals.handles);
+    });
+}
+
+fn record_live_proxy(node: &Node, proxy: &LiveProxy) {
+    node.record_string("name", &proxy.name);
+    node.record_uint("container_channel_koid", proxy.container_koid.raw_koid());
+    node.record_uint("remote_channel_koid", proxy.remote_koid.raw_koid());
+    node.record_uint("counter_koid", proxy.counter_koid.raw_koid());
+    record_direction(node, "incoming", proxy.stats.incoming.totals());
+    record_direction(node, "outgoing", proxy.stats.outgoing.totals());
+    node.record_uint("wakes", proxy.stats.wakes());
+    if let Some(pending) = proxy.stats.pending() {
+        node.record_int("pending", pending);
+    }
+    node.record_int("created_at_ns", proxy.stats.created().into_nanos());
+    if let Some(last) = proxy.stats.last_message() {
+        node.record_int("last_message_at_ns", last.into_nanos());
+    }
+}
+
+/// How a proxy's end reads in Inspect.
+pub fn end_reason(end: &ProxyEnd) -> String {
+    match end {
+        ProxyEnd::Stopped => "removed".to_string(),
+        ProxyEnd::ContainerClosed => "container_closed".to_string(),
+        ProxyEnd::RemoteClosed => "remote_closed".to_string(),
+        ProxyEnd::Failed(e) => format!("failed: {e}"),
+    }
+}
+
+fn record_closed_proxy(node: &Node, proxy: &ClosedProxy) {
+    node.record_string("name", &proxy.name);
+    node.record_string("reason", end_reason(&proxy.end));
+    record_direction(node, "incoming", proxy.incoming);
+    record_direction(node, "outgoing", proxy.outgoing);
+    node.record_uint("wakes", proxy.wakes);
+    node.record_int("created_at_ns", proxy.created.into_nanos());
+    node.record_int("closed_at_ns", proxy.closed.into_nanos());
+}
+
+fn record_wake_source(node: &Node, source: &WakeSourceInfo, now: zx::MonotonicInstant) {
+    let activity = &source.activity;
+    node.record_string("name", &source.name);
+    node.record_string(
+        "kind",
+        match source.kind {
+            WakeSourceKind::Proxy => "proxy",
+            WakeSourceKind::Handle => "handle",
+        },
+    );
+    node.record_uint("koid", source.koid.raw_koid());
+    node.record_uint("signals", source.signals.bits() as u64);
+    node.record_bool("active", activity.active);
+    node.record_uint("activation_count", activity.activation_count);
+    if let Some(since) = activity.active_since {
+        node.record_int("active_since_ns", since.into_nanos());
+    }
+    node.record_int("total_active_ns", activity.total_active_at(now).into_nanos());
+    node.record_int("max_active_ns", activity.max_active.into_nanos());
+    node.record_int("last_change_ns", activity.last_change.into_nanos());
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,108 @@
+use super::{end_reason, record};
+use crate::config::Limits;
+use crate::manager::{NewProxy, NewWakeSource, ProxyManager};
+use crate::proxy::{ForwardError, ProxyEnd};
+use crate::proxy_thread::run_proxy_thread;
+use diagnostics_assertions::{AnyProperty, assert_data_tree};
+use fuchsia_async as fasync;
+use fuchsia_inspect::Inspector;
+use std::sync::Arc;
+
+fn manager() -> (Arc<ProxyManager>, std::thread::JoinHandle<()>) {
+    let (sender, receiver) = async_channel::unbounded();
+    let thread = run_proxy_thread(receiver).unwrap();
+    (Arc::new(ProxyManager::new(Limits::new(8, 16), sender)), thread)
+}
+
+#[fuchsia::test]
+async fn the_tree_shows_live_and_closed_proxies_wake_sources_and_totals() {
+    let (manager, _thread) = manager();
+    let inspector = Inspector::default();
+    record(inspector.root(), &manager);
+
+    let (container, container_channel) = zx::Channel::create();
+    let (remote_channel, remote) = zx::Channel::create();
+    let counter = zx::Counter::create();
+    let container_counter = counter.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap();
+    let id = manager
+        .add_proxy(NewProxy { name: "wifi".into(), container_channel, remote_channel, counter })
+        .unwrap();
+    remote.write(&[1, 2, 3], &mut [zx::Event::create().into_handle()]).unwrap();
+    fasync::OnSignals::new(&container, zx::Signals::CHANNEL_READABLE).await.unwrap();
+    let _ = manager.wake_sources().next_change(&Default::default()).await;
+    let event = zx::Event::create();
+    let source = manager
+        .add_wake_source(NewWakeSource {
+            name: "button".into(),
+            handle: event.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap().into(),
+            signals: zx::Signals::USER_0,
+        })
+        .unwrap();
+
+    let (proxy_key, source_key) = (id.to_string(), source.to_string());
+    let counter_koid = container_counter.koid().unwrap().raw_koid();
+    let event_koid = event.koid().unwrap().raw_koid();
+    let counter_signals = zx::Signals::COUNTER_POSITIVE.bits() as u64;
+    let user_signals = zx::Signals::USER_0.bits() as u64;
+    assert_data_tree!(inspector, root: {
+        config: { max_proxies: 8u64, max_wake_sources: 16u64 },
+        totals: {
+            proxies_added: 1u64, proxies_ended: 0u64, wake_sources_added: 1u64,
+            wake_sources_removed: 0u64, requests_rejected: 0u64, live_proxies: 1u64,
+            active_wake_sources: 1u64,
+        },
+        proxies: {
+            var proxy_key: {
+                name: "wifi",
+                container_channel_koid: AnyProperty,
+                remote_channel_koid: AnyProperty,
+                counter_koid: counter_koid,
+                incoming: { messages: 1u64, bytes: 3u64, handles: 1u64 },
+                outgoing: { messages: 0u64, bytes: 0u64, handles: 0u64 },
+                wakes: 1u64,
+                pending: 1i64,
+                created_at_ns: AnyProperty,
+                last_message_at_ns: AnyProperty,
+            },
+        },
+        closed_proxies: {},
+        wake_sources: {
+            var proxy_key: {
+                name: "wifi", kind: "proxy", koid: AnyProperty,
+                signals: counter_signals,
+                active: true, activation_count: 1u64, active_since_ns: AnyProperty,
+                total_active_ns: AnyProperty, max_active_ns: 0i64, last_change_ns: AnyProperty,
+            },
+            var source_key: {
+                name: "button", kind: "handle", koid: event_koid,
+                signals: user_signals,
+                active: false, activation_count: 0u64,
+                total_active_ns: 0i64, max_active_ns: 0i64, last_change_ns: AnyProperty,
+            },
+        },
+    });
+
+    manager.remove_proxy(id).await.unwrap();
+    assert_data_tree!(inspector, root: contains {
+        proxies: {},
+        closed_proxies: {
+            var proxy_key: {
+                name: "wifi", reason: "removed",
+                incoming: { messages: 1u64, bytes: 3u64, handles: 1u64 },
+                outgoing: { messages: 0u64, bytes: 0u64, handles: 0u64 },
+                wakes: 1u64, created_at_ns: AnyProperty, closed_at_ns: AnyProperty,
+            },
+        },
+    });
+}
+
+#[test]
+fn end_reasons_read_plainly() {
+    assert_eq!(end_reason(&ProxyEnd::Stopped), "removed");
+    assert_eq!(end_reason(&ProxyEnd::ContainerClosed), "container_closed");
+    assert_eq!(end_reason(&ProxyEnd::RemoteClosed), "remote_closed");
+    assert_eq!(
+        end_reason(&ProxyEnd::Failed(ForwardError::Write(zx::Status::ACCESS_DENIED))),
+        "failed: writing the message failed: ZX_ERR_ACCESS_DENIED"
+    );
+}
