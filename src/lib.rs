@@ -2,6 +2,7 @@
 //! that enters it so that the container is not suspended while one is unhandled, and tracks
 //! the container's wake sources.
 
+pub mod component;
 pub mod config;
 pub mod inspect;
 pub mod manager;

@@ -56,12 +56,16 @@ async fn monitor_wake_source(
     futures::future::select(monitoring, std::pin::pin!(stop.wait())).await;
 }
 
-/// Starts the proxy thread. It runs `work` as it arrives; once every sender is dropped it
+/// Starts the proxy thread, asking for the proxy scheduling role (a missing RoleManager is
+/// logged, not fatal). It runs `work` as it arrives; once every sender is dropped it
 /// takes no more work, lets running proxies and monitors finish, and exits.
 pub fn run_proxy_thread(
     work: async_channel::Receiver<Work>,
 ) -> std::io::Result<std::thread::JoinHandle<()>> {
     std::thread::Builder::new().name(PROXY_THREAD_NAME.to_string()).spawn(move || {
+        if let Err(e) = fuchsia_scheduler::set_role_for_this_thread(PROXY_ROLE_NAME) {
+            warn!("the proxy thread runs without the {PROXY_ROLE_NAME} role: {e:#}");
+        }
         let mut executor = fasync::LocalExecutor::default();
         executor.run_singlethreaded(async move {
             let tasks = fasync::Scope::new_with_name("proxies");
