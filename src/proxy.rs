@@ -198,6 +198,7 @@ enum Batch {
 
 /// Forwards up to `MAX_BATCH` messages; returns how many were forwarded and why it stopped.
 fn forward_batch(direction: &Direction<'_>, buffers: &BounceBuffers, name: &str) -> (usize, Batch) {
+    fuchsia_trace::duration!("power", "proxy_manager:forward_batch", "name" => name);
     let mut bytes = buffers.bytes.borrow_mut();
     let mut handles = buffers.handles.borrow_mut();
     for count in 0..MAX_BATCH {
@@ -461,6 +462,12 @@ pub async fn start_proxy(
     if let Some(id) = registration.wake_source {
         registration.wake_sources.unregister(id);
     }
+    fuchsia_trace::instant!(
+        "power",
+        "proxy_manager:proxy_ended",
+        fuchsia_trace::Scope::Process,
+        "name" => name.as_str()
+    );
     match &end {
         ProxyEnd::Failed(e) => warn!("proxy {name} failed: {e}"),
         other => log::debug!("proxy {name} ended: {other:?}"),

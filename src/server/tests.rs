@@ -333,7 +333,7 @@ async fn proxies_outlive_the_connection_that_added_them() {
     peers.remote.write(b"still here", &mut []).unwrap();
     assert_eq!(read_message(&peers.container).await.bytes(), b"still here");
     let other = server.connect();
-    let (another, _) = spec("another");
+    let (another, _another_peers) = spec("another");
     assert!(other.add_proxy(another).await.unwrap().is_ok());
     assert_eq!(server.manager.live_proxies().len(), 2);
 }
