@@ -139,12 +139,6 @@ async fn test_counter_multiple() {
     assert!(remote_server.write(&[0x0, 0x1, 0x2], &mut []).is_ok());
     assert!(remote_server.write(&[0x0, 0x1, 0x2], &mut []).is_ok());
     fasync::OnSignals::new(&local_message_counter, zx::Signals::COUNTER_POSITIVE).await.unwrap();
-    // The seed asserted 3 here right after POSITIVE, which only holds if one wake-up forwards
-    // all three: wait for the third message instead of assuming it.
-    let (container, _) = (_local_client, ());
-    for _ in 0..3 {
-        read_message(&container).await;
-    }
     assert_eq!(local_message_counter.read().expect("Failed to read counter"), 3);
 }
 
