@@ -1,10 +1,12 @@
 //! `RealmBuilder`: describing a realm of children and the routes between them.
 
+use crate::config::{ChildConfig, ConfigSchema, ValuesSource};
 use crate::error::Error;
 use crate::local::LocalComponentHandles;
 use crate::manifest::{Availability, Manifest};
 use crate::realm::RealmInstance;
 use crate::resolver;
+use config_encoder::ConfigValueSpec;
 use fidl::endpoints::DiscoverableProtocolMarker;
 use futures::future::BoxFuture;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -68,6 +70,12 @@ impl Ref {
 
     pub fn void() -> Ref {
         Ref::Void
+    }
+}
+
+impl From<&ChildRef> for ChildRef {
+    fn from(child: &ChildRef) -> ChildRef {
+        child.clone()
     }
 }
 
@@ -210,8 +218,13 @@ impl Route {
 /// What a child runs.
 #[derive(Clone)]
 pub(crate) enum Program {
-    /// A registered `#[fuchsia::main]` entry point with its manifest.
-    Registered { manifest: Arc<Manifest>, main: fn() },
+    /// A registered `#[fuchsia::main]` entry point with its manifest and configuration.
+    Registered {
+        manifest: Arc<Manifest>,
+        main: fn(),
+        config_schema: Option<Arc<ConfigSchema>>,
+        config: ChildConfig,
+    },
     /// A local child.
     Local(LocalImplementation),
 }
@@ -289,8 +302,12 @@ impl RealmBuilder {
     ) -> Result<ChildRef, Error> {
         let url = url.into();
         let resolved = resolver::resolve(&url)?;
-        let program =
-            Program::Registered { manifest: Arc::new(resolved.manifest), main: resolved.main };
+        let program = Program::Registered {
+            manifest: Arc::new(resolved.manifest),
+            main: resolved.main,
+            config_schema: resolved.config.map(Arc::new),
+            config: ChildConfig::default(),
+        };
         self.add(ChildDecl { name: name.into(), url, options, program })
     }
 
@@ -316,6 +333,65 @@ impl RealmBuilder {
             options,
             program: Program::Local(Arc::new(implementation)),
         })
+    }
+
+    /// The configuration of `child`, which must be a registered child with a schema.
+    fn with_config<T>(
+        &self,
+        child: ChildRef,
+        change: impl FnOnce(&mut ChildConfig, &ConfigSchema) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let mut decl = self.decl()?;
+        let child_decl = decl
+            .children
+            .iter_mut()
+            .find(|c| c.name == child.name)
+            .ok_or_else(|| Error::NoSuchChild(child.name.clone()))?;
+        match &mut child_decl.program {
+            Program::Registered { config_schema: Some(schema), config, .. } => {
+                change(config, schema)
+            }
+            _ => Err(Error::NoConfigSchema(child.name)),
+        }
+    }
+
+    /// Makes the child's configuration start from its packaged values, which
+    /// `set_config_value` may then override.
+    pub async fn init_mutable_config_from_package(
+        &self,
+        child: impl Into<ChildRef>,
+    ) -> Result<(), Error> {
+        self.with_config(child.into(), |config, _| {
+            *config =
+                ChildConfig { source: ValuesSource::PackageWithOverrides, overrides: Vec::new() };
+            Ok(())
+        })
+    }
+
+    /// Makes the child's configuration start empty: `set_config_value` must then give every
+    /// field before `build`.
+    pub async fn init_mutable_config_to_empty(
+        &self,
+        child: impl Into<ChildRef>,
+    ) -> Result<(), Error> {
+        self.with_config(child.into(), |config, _| {
+            *config = ChildConfig { source: ValuesSource::Overrides, overrides: Vec::new() };
+            Ok(())
+        })
+    }
+
+    /// Overrides the configuration field `key` of `child`. Fails at once if the child's
+    /// configuration was not made mutable, the key is not in its schema, the field is not
+    /// mutable by the parent, or the value does not fit the field's type.
+    pub async fn set_config_value(
+        &self,
+        child: impl Into<ChildRef>,
+        key: &str,
+        value: ConfigValueSpec,
+    ) -> Result<(), Error> {
+        let child = child.into();
+        let name = child.name.clone();
+        self.with_config(child, |config, schema| config.set(&name, schema, key, value))
     }
 
     /// Adds a route. Fails if it has no capability, source or target, names a child not

@@ -32,6 +32,29 @@ pub enum Error {
     /// Two routes offer the same name to the same target.
     #[error("{capability:?} is routed to {target} twice")]
     DuplicateRoute { capability: String, target: String },
+    /// A child's configuration schema could not be read.
+    #[error("config schema of {path}: {message}")]
+    ConfigSchema { path: String, message: String },
+    /// A child's packaged configuration values could not be read or do not fit its schema.
+    #[error("config values file {path}: {message}")]
+    ConfigValues { path: String, message: String },
+    /// A configuration override (or the resolved configuration) does not fit the schema.
+    #[error("configuration of child {child:?}: {source}")]
+    ConfigOverride { child: String, source: config_encoder::ResolutionError },
+    /// `set_config_value` before `init_mutable_config_from_package` / `_to_empty`.
+    #[error(
+        "configuration of child {0:?} is not mutable: call init_mutable_config_from_package or init_mutable_config_to_empty first"
+    )]
+    ConfigNotMutable(String),
+    /// The child has no configuration schema (or is a local child).
+    #[error("child {0:?} has no configuration schema")]
+    NoConfigSchema(String),
+    /// After `init_mutable_config_to_empty`, a field was never set.
+    #[error("configuration of child {child:?}: no value for {key:?}")]
+    MissingConfigValue { child: String, key: String },
+    /// The configuration VMO could not be made.
+    #[error("configuration VMO: {0}")]
+    ConfigVmo(zx::Status),
     /// A host thread could not be started.
     #[error("cannot start the realm's thread: {0}")]
     Thread(String),

@@ -11,6 +11,7 @@
 //! Several realms may run at once in one process; nothing of one realm is process-global.
 
 mod builder;
+mod config;
 pub mod error;
 mod local;
 pub mod manifest;
@@ -21,6 +22,7 @@ pub use builder::{
     Capability, ChildOptions, ChildRef, DictionaryCapability, ProtocolCapability, RealmBuilder,
     Ref, Route, RouteCapability,
 };
+pub use config_encoder::ConfigValueSpec;
 pub use error::Error;
 pub use local::LocalComponentHandles;
 pub use realm::{RealmInstance, ScopedInstance};

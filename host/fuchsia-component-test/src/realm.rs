@@ -366,14 +366,20 @@ impl RealmInstance {
             let (outgoing, outgoing_server) = create_endpoints::<fio::DirectoryMarker>();
             let (svc, svc_server) = create_endpoints::<fio::DirectoryMarker>();
             let moniker = format!("realm_builder:{realm_name}/{}", child.name);
-            let (startup, pending) = match child.program {
-                Program::Registered { .. } => (
-                    vec![(
+            let (startup, pending) = match &child.program {
+                Program::Registered { config_schema, config, .. } => {
+                    let mut startup = vec![(
                         HandleInfo::new(HandleType::DirectoryRequest, 0),
                         outgoing_server.into_channel().into(),
-                    )],
-                    None,
-                ),
+                    )];
+                    if let Some(schema) = config_schema {
+                        let bytes = config.encode(&child.name, schema)?;
+                        let vmo = crate::config::config_vmo(&bytes).map_err(Error::ConfigVmo)?;
+                        startup
+                            .push((HandleInfo::new(HandleType::ComponentConfigVmo, 0), vmo.into()));
+                    }
+                    (startup, None)
+                }
                 Program::Local(_) => (Vec::new(), Some(outgoing_server)),
             };
             let instance = ComponentInstance::new(moniker, child.url.clone(), startup);

@@ -5,6 +5,7 @@
 //! the entry whose `<manifest_dir>/meta/<name>.cml` exists and whose manifest's
 //! `program.binary` is `bin/<package name>` ('-' and '_' alike).
 
+use crate::config::ConfigSchema;
 use crate::error::Error;
 use crate::manifest::Manifest;
 use fuchsia_runtime::host::{ComponentEntry, component_entries};
@@ -15,6 +16,8 @@ use std::path::Path;
 pub struct Resolved {
     pub manifest: Manifest,
     pub main: fn(),
+    /// The configuration schema, if the manifest has a `config` block.
+    pub(crate) config: Option<ConfigSchema>,
 }
 
 /// The `<name>` of a URL ending in `#meta/<name>.cm`.
@@ -48,7 +51,16 @@ pub fn resolve_in(url: &str, entries: &[ComponentEntry]) -> Result<Resolved, Err
         0 => Err(Error::UnresolvableUrl { url: url.to_owned(), name: name.to_owned() }),
         1 => {
             let (entry, manifest) = found.pop().expect("one match");
-            Ok(Resolved { manifest, main: entry.main })
+            let meta = Path::new(entry.manifest_dir).join("meta");
+            let path = meta.join(format!("{name}.cml"));
+            let decl = config_encoder::ConfigDecl::from_cml_file(&path).map_err(|e| {
+                Error::ConfigSchema { path: path.display().to_string(), message: e.to_string() }
+            })?;
+            let config = decl.map(|decl| ConfigSchema {
+                decl,
+                values_file: meta.join(format!("{name}_config_values.json5")),
+            });
+            Ok(Resolved { manifest, main: entry.main, config })
         }
         _ => Err(Error::AmbiguousUrl {
             url: url.to_owned(),

@@ -25,19 +25,25 @@ enum Incoming {
 
 async fn serve(
     mut fs: ServiceFs<fuchsia_component::server::ServiceObjLocal<'_, Incoming>>,
-    reply: impl Fn(String) -> futures::future::LocalBoxFuture<'static, String> + Copy,
+    reply: impl Fn(String) -> futures::future::LocalBoxFuture<'static, String> + Clone,
 ) {
     fs.dir("svc").add_fidl_service(Incoming::Echo);
     fs.take_and_serve_directory_handle().expect("directory request");
-    fs.for_each_concurrent(None, |Incoming::Echo(stream)| async move {
-        let _ = stream
-            .try_for_each(|request| async move {
-                if let EchoRequest::EchoString { value, responder } = request {
-                    responder.send(&reply(value).await)?;
-                }
-                Ok(())
-            })
-            .await;
+    fs.for_each_concurrent(None, |Incoming::Echo(stream)| {
+        let reply = reply.clone();
+        async move {
+            let _ = stream
+                .try_for_each(|request| {
+                    let reply = reply.clone();
+                    async move {
+                        if let EchoRequest::EchoString { value, responder } = request {
+                            responder.send(&reply(value).await)?;
+                        }
+                        Ok(())
+                    }
+                })
+                .await;
+        }
     })
     .await;
 }
@@ -80,4 +86,44 @@ static ECHO_RELAY: ComponentEntry = ComponentEntry {
     package: "echo-relay",
     manifest_dir: env!("CARGO_MANIFEST_DIR"),
     main: echo_relay_main,
+};
+
+/// Hex of the configuration VMO contents, or "none".
+fn config_hex() -> String {
+    let Some(handle) = fuchsia_runtime::take_startup_handle(fuchsia_runtime::HandleInfo::new(
+        fuchsia_runtime::HandleType::ComponentConfigVmo,
+        0,
+    )) else {
+        return "none".into();
+    };
+    let vmo = zx::Vmo::from(handle);
+    let mut bytes = vec![0; vmo.get_content_size().expect("content size") as usize];
+    vmo.read(&mut bytes, 0).expect("readable");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn config_reader_main() {
+    let config = config_hex();
+    run_component(serve(ServiceFs::new_local(), move |_| {
+        let config = config.clone();
+        Box::pin(async move { config })
+    }));
+}
+
+#[linkme::distributed_slice(COMPONENT_ENTRIES)]
+#[linkme(crate = fuchsia_runtime::host::linkme)]
+static CONFIG_READER: ComponentEntry = ComponentEntry {
+    package: "config_reader",
+    manifest_dir: env!("CARGO_MANIFEST_DIR"),
+    main: config_reader_main,
+};
+
+fn config_fixed_main() {}
+
+#[linkme::distributed_slice(COMPONENT_ENTRIES)]
+#[linkme(crate = fuchsia_runtime::host::linkme)]
+static CONFIG_FIXED: ComponentEntry = ComponentEntry {
+    package: "config_fixed",
+    manifest_dir: env!("CARGO_MANIFEST_DIR"),
+    main: config_fixed_main,
 };
