@@ -1,0 +1,241 @@
+//! The client library source: `Config` with `take_from_startup_handle`, `from_vmo`,
+//! `from_bytes` and `record_inspect`, shaped as in-tree generated config libraries.
+
+use config_encoder::{ConfigDecl, ConfigNestedValueType, ConfigValueType};
+
+/// The Rust type of a field.
+fn rust_type(type_: &ConfigValueType) -> String {
+    match type_ {
+        ConfigValueType::Vector { nested_type, .. } => {
+            format!("::std::vec::Vec<{}>", nested_rust_type(nested_type))
+        }
+        ConfigValueType::Bool => "bool".into(),
+        ConfigValueType::Uint8 => "u8".into(),
+        ConfigValueType::Uint16 => "u16".into(),
+        ConfigValueType::Uint32 => "u32".into(),
+        ConfigValueType::Uint64 => "u64".into(),
+        ConfigValueType::Int8 => "i8".into(),
+        ConfigValueType::Int16 => "i16".into(),
+        ConfigValueType::Int32 => "i32".into(),
+        ConfigValueType::Int64 => "i64".into(),
+        ConfigValueType::String { .. } => "::std::string::String".into(),
+    }
+}
+
+fn nested_rust_type(type_: &ConfigNestedValueType) -> &'static str {
+    match type_ {
+        ConfigNestedValueType::Bool => "bool",
+        ConfigNestedValueType::Uint8 => "u8",
+        ConfigNestedValueType::Uint16 => "u16",
+        ConfigNestedValueType::Uint32 => "u32",
+        ConfigNestedValueType::Uint64 => "u64",
+        ConfigNestedValueType::Int8 => "i8",
+        ConfigNestedValueType::Int16 => "i16",
+        ConfigNestedValueType::Int32 => "i32",
+        ConfigNestedValueType::Int64 => "i64",
+        ConfigNestedValueType::String { .. } => "::std::string::String",
+    }
+}
+
+/// The statement recording field `key` on `inspector_node` (Inspect has int, uint, bool and
+/// string properties and int/uint/string arrays; bools in vectors are recorded as 0/1).
+fn record_statement(key: &str, type_: &ConfigValueType) -> String {
+    let scalar = |method: &str, conversion: &str| {
+        format!("        inspector_node.{method}(\"{key}\", self.{key}{conversion});\n")
+    };
+    match type_ {
+        ConfigValueType::Bool => scalar("record_bool", ""),
+        ConfigValueType::Uint8 | ConfigValueType::Uint16 | ConfigValueType::Uint32 => {
+            scalar("record_uint", " as u64")
+        }
+        ConfigValueType::Uint64 => scalar("record_uint", ""),
+        ConfigValueType::Int8 | ConfigValueType::Int16 | ConfigValueType::Int32 => {
+            scalar("record_int", " as i64")
+        }
+        ConfigValueType::Int64 => scalar("record_int", ""),
+        ConfigValueType::String { .. } => {
+            format!("        inspector_node.record_string(\"{key}\", &self.{key});\n")
+        }
+        ConfigValueType::Vector { nested_type, .. } => {
+            let (create, element) = match nested_type {
+                ConfigNestedValueType::Bool => ("create_uint_array", "u64::from(*value)"),
+                ConfigNestedValueType::Uint8
+                | ConfigNestedValueType::Uint16
+                | ConfigNestedValueType::Uint32 => ("create_uint_array", "u64::from(*value)"),
+                ConfigNestedValueType::Uint64 => ("create_uint_array", "*value"),
+                ConfigNestedValueType::Int8
+                | ConfigNestedValueType::Int16
+                | ConfigNestedValueType::Int32 => ("create_int_array", "i64::from(*value)"),
+                ConfigNestedValueType::Int64 => ("create_int_array", "*value"),
+                ConfigNestedValueType::String { .. } => ("create_string_array", "value.as_str()"),
+            };
+            format!(
+                "        let array = inspector_node.{create}(\"{key}\", self.{key}.len());\n\
+                 \x20       for (index, value) in self.{key}.iter().enumerate() {{\n\
+                 \x20           ::fuchsia_inspect::ArrayProperty::set(&array, index, {element});\n\
+                 \x20       }}\n\
+                 \x20       inspector_node.record(array);\n"
+            )
+        }
+    }
+}
+
+fn checksum_literal(checksum: &[u8]) -> String {
+    let mut out = String::new();
+    for line in checksum.chunks(16) {
+        out.push_str("   ");
+        for byte in line {
+            out.push_str(&format!(" {byte:#04x},"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The whole client library: the FIDL bindings of the config struct (`fidl_bindings`, from
+/// the host FIDL back end) in a private module, then the public `Config` and `Error`.
+pub fn rust_source(
+    manifest: &str,
+    decl: &ConfigDecl,
+    fidl_library: &str,
+    fidl_bindings: &str,
+) -> String {
+    let mut fields = String::new();
+    let mut conversions = String::new();
+    let mut records = String::new();
+    for field in &decl.fields {
+        fields.push_str(&format!("    pub {}: {},\n", field.key, rust_type(&field.type_)));
+        conversions.push_str(&format!("            {0}: fidl_config.{0},\n", field.key));
+        records.push_str(&record_statement(&field.key, &field.type_));
+    }
+    let checksum = checksum_literal(decl.checksum.as_bytes());
+    format!(
+        r#"// Generated by configc from the `config` block of {manifest}. Do not edit.
+
+/// The configuration as FIDL struct `{fidl_library}/Config`, generated by the host FIDL back end.
+mod fidl_config {{
+{fidl_bindings}
+}}
+
+use fidl_config::Config as FidlConfig;
+
+/// The checksum of the configuration schema this library was generated from (cmc's SHA-256).
+const EXPECTED_CHECKSUM: &[u8] = &[
+{checksum}];
+
+/// The wire-format metadata of a persistent FIDL message: disambiguator 0, magic number 1,
+/// at-rest flags [0x02 (wire format v2), 0], 4 reserved bytes.
+const PERSISTENT_HEADER_LEN: usize = 8;
+
+/// The component's configuration, as declared in the `config` block of its manifest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {{
+{fields}}}
+
+/// Why configuration bytes could not be read (as in-tree `fuchsia_component_config::Error`).
+#[derive(Debug)]
+pub enum Error {{
+    /// The bytes end before the checksum or the FIDL message header.
+    TooFewBytes,
+    /// The values were encoded for another version of the schema.
+    ChecksumMismatch {{ expected_checksum: ::std::vec::Vec<u8>, observed_checksum: ::std::vec::Vec<u8> }},
+    /// The persistent FIDL message could not be decoded.
+    Unpersist(::fidl::Error),
+    /// The VMO's content size could not be read.
+    GettingContentSize(::zx::Status),
+    /// The VMO's contents could not be read.
+    ReadingConfigBytes(::zx::Status),
+}}
+
+impl ::std::fmt::Display for Error {{
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {{
+        match self {{
+            Error::TooFewBytes => write!(f, "too few bytes in the config VMO"),
+            Error::ChecksumMismatch {{ expected_checksum, observed_checksum }} => write!(
+                f,
+                "config checksum mismatch: expected {{expected_checksum:02x?}}, got {{observed_checksum:02x?}}"
+            ),
+            Error::Unpersist(error) => write!(f, "cannot decode the config values: {{error}}"),
+            Error::GettingContentSize(status) => {{
+                write!(f, "cannot get the config VMO's content size: {{status}}")
+            }}
+            Error::ReadingConfigBytes(status) => write!(f, "cannot read the config VMO: {{status}}"),
+        }}
+    }}
+}}
+
+impl ::std::error::Error for Error {{
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {{
+        match self {{
+            Error::Unpersist(error) => Some(error),
+            Error::GettingContentSize(status) | Error::ReadingConfigBytes(status) => Some(status),
+            Error::TooFewBytes | Error::ChecksumMismatch {{ .. }} => None,
+        }}
+    }}
+}}
+
+impl Config {{
+    /// Take the config startup handle and parse its contents.
+    ///
+    /// # Panics
+    ///
+    /// If the config startup handle was already taken or if it is not valid.
+    pub fn take_from_startup_handle() -> Self {{
+        let info = ::fuchsia_runtime::HandleInfo::new(
+            ::fuchsia_runtime::HandleType::ComponentConfigVmo,
+            0,
+        );
+        let handle = ::fuchsia_runtime::take_startup_handle(info)
+            .expect("Config VMO handle must be present (was it already taken?)");
+        let vmo = ::zx::Vmo::from(handle);
+        match Self::from_vmo(&vmo) {{
+            Ok(config) => config,
+            Err(error) => panic!("Config VMO handle must be valid: {{error}}"),
+        }}
+    }}
+
+    /// Parse `Self` from `vmo` (its first `content size` bytes).
+    pub fn from_vmo(vmo: &::zx::Vmo) -> ::std::result::Result<Self, Error> {{
+        let size = vmo.get_content_size().map_err(Error::GettingContentSize)?;
+        let size = usize::try_from(size).map_err(|_| Error::GettingContentSize(::zx::Status::OUT_OF_RANGE))?;
+        let mut bytes = ::std::vec![0u8; size];
+        vmo.read(&mut bytes, 0).map_err(Error::ReadingConfigBytes)?;
+        Self::from_bytes(&bytes)
+    }}
+
+    /// Parse `Self` from `bytes`: u16 LE checksum length, checksum, persistent FIDL message.
+    pub fn from_bytes(bytes: &[u8]) -> ::std::result::Result<Self, Error> {{
+        let (checksum_len_bytes, bytes) = bytes.split_at_checked(2).ok_or(Error::TooFewBytes)?;
+        let checksum_len = usize::from(u16::from_le_bytes([checksum_len_bytes[0], checksum_len_bytes[1]]));
+        let (observed_checksum, bytes) =
+            bytes.split_at_checked(checksum_len).ok_or(Error::TooFewBytes)?;
+        if observed_checksum != EXPECTED_CHECKSUM {{
+            return Err(Error::ChecksumMismatch {{
+                expected_checksum: EXPECTED_CHECKSUM.to_vec(),
+                observed_checksum: observed_checksum.to_vec(),
+            }});
+        }}
+        let fidl_config = unpersist(bytes)?;
+        Ok(Self {{
+{conversions}        }})
+    }}
+
+    /// Records every field as a property of `inspector_node`.
+    pub fn record_inspect(&self, inspector_node: &::fuchsia_inspect::Node) {{
+{records}    }}
+}}
+
+/// Decodes a persistent FIDL message of `FidlConfig` (as `fidl::unpersist`).
+fn unpersist(bytes: &[u8]) -> ::std::result::Result<FidlConfig, Error> {{
+    let (header, body) = bytes.split_at_checked(PERSISTENT_HEADER_LEN).ok_or(Error::TooFewBytes)?;
+    if header[1] != 1 {{
+        return Err(Error::Unpersist(::fidl::Error::IncompatibleMagicNumber(header[1])));
+    }}
+    if header[0] != 0 || (header[2] & 0x02) == 0 {{
+        return Err(Error::Unpersist(::fidl::Error::InvalidHeader));
+    }}
+    ::fidl::encoding::Decoder::decode::<FidlConfig>(body, ::std::vec::Vec::new()).map_err(Error::Unpersist)
+}}
+"#
+    )
+}
