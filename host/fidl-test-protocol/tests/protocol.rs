@@ -251,7 +251,8 @@ fn unknown_flexible_event_is_surfaced_and_the_stream_continues() {
             EchoEvent::_UnknownEvent { ordinal, .. } => assert_ne!(ordinal, 0),
             other => panic!("expected an unknown event, got {other:?}"),
         }
-        control.shutdown();
+        drop(control);
+        drop(_stream);
         assert!(events.next().await.is_none());
     })
 }
@@ -307,6 +308,7 @@ fn ajar_accepts_unknown_flexible_one_way_but_not_two_way() {
         let error = stream.next().await.unwrap().unwrap_err();
         assert!(matches!(error, Error::UnknownOrdinal { ordinal: 0x56, .. }));
         assert!(stream.next().await.is_none());
+        drop(stream);
         assert_eq!(raw.is_closed(), Ok(true));
     })
 }
@@ -320,6 +322,7 @@ fn closed_protocol_rejects_even_flexible_one_way() {
         let error = stream.next().await.unwrap().unwrap_err();
         assert!(matches!(error, Error::UnknownOrdinal { ordinal: 0x55, .. }));
         assert!(stream.next().await.is_none());
+        drop(stream);
         assert_eq!(raw.is_closed(), Ok(true));
     })
 }
@@ -355,6 +358,7 @@ fn bad_magic_number_tears_the_connection_down() {
         write_raw(&raw, 0, 0x65403d72763ffd77, DynamicFlags::empty(), 0);
         assert_eq!(stream.next().await.unwrap().unwrap_err(), Error::IncompatibleMagicNumber(0));
         assert!(stream.next().await.is_none());
+        drop(stream);
         assert_eq!(raw.is_closed(), Ok(true));
     })
 }
@@ -367,6 +371,7 @@ fn message_shorter_than_a_header_tears_the_connection_down() {
         raw.write(&[1, 2, 3], &mut []).unwrap();
         assert_eq!(stream.next().await.unwrap().unwrap_err(), Error::InvalidHeader);
         assert!(stream.next().await.is_none());
+        drop(stream);
         assert_eq!(raw.is_closed(), Ok(true));
     })
 }
@@ -383,6 +388,7 @@ fn wrong_txid_use_tears_the_connection_down() {
             Error::InvalidRequestTxid { tx_id: 0, .. }
         ));
         assert!(stream.next().await.is_none());
+        drop(stream);
         assert_eq!(raw.is_closed(), Ok(true));
 
         // One-way method (RequestPings) with a nonzero txid.
@@ -395,6 +401,8 @@ fn wrong_txid_use_tears_the_connection_down() {
             stream.next().await.unwrap().unwrap_err(),
             Error::InvalidRequestTxid { tx_id: 5, .. }
         ));
+        assert!(stream.next().await.is_none());
+        drop(stream);
         assert_eq!(raw.is_closed(), Ok(true));
     })
 }
@@ -540,16 +548,18 @@ fn peer_closed_without_epitaph() {
 }
 
 #[test]
-fn dropping_a_responder_without_reply_closes_the_channel() {
+fn dropping_a_responder_without_reply_shuts_the_connection_down() {
     run(async {
         let (proxy, mut stream) = create_proxy_and_stream::<EchoMarker>();
         let call = proxy.echo_string("x");
         drop(stream.next().await.unwrap().unwrap());
+        // As in-tree: the stream ends, and the channel closes with it.
+        assert!(stream.next().await.is_none());
+        drop(stream);
         assert!(matches!(
             call.await.unwrap_err(),
             Error::ClientChannelClosed { status: Status::PEER_CLOSED, .. }
         ));
-        assert!(stream.next().await.is_none());
     })
 }
 
@@ -574,17 +584,33 @@ fn drop_without_shutdown_keeps_the_channel_open() {
 }
 
 #[test]
-fn shutdown_ends_the_request_stream_and_closes_the_channel() {
+fn shutdown_ends_the_stream_and_the_channel_closes_when_all_handles_are_gone() {
     run(async {
         let (proxy, mut stream) = create_proxy_and_stream::<EchoMarker>();
         let control = stream.control_handle();
-        assert!(!control.is_closed());
         control.shutdown();
-        assert!(control.is_closed());
         assert!(stream.next().await.is_none());
-        assert!(proxy.nothing().await.unwrap_err().is_closed());
-        // Events after shutdown are discarded silently.
+        // As in-tree, the channel stays open while a control handle lives, and
+        // events sent meanwhile still arrive.
+        assert!(!control.is_closed());
         control.send_on_ping(1).unwrap();
+        let mut events = proxy.take_event_stream();
+        assert_eq!(events.next().await.unwrap().unwrap().into_on_ping(), Some(1));
+        drop(stream);
+        drop(control);
+        assert!(proxy.nothing().await.unwrap_err().is_closed());
+        assert!(events.next().await.is_none());
+    })
+}
+
+#[test]
+fn control_handle_sees_the_peer_close() {
+    run(async {
+        let (proxy, stream) = create_proxy_and_stream::<EchoMarker>();
+        let control = stream.control_handle();
+        assert!(!control.is_closed());
+        drop(proxy);
+        assert!(control.is_closed());
     })
 }
 
@@ -735,8 +761,9 @@ fn server_write_rejected_by_the_kernel_fails_the_send_and_shuts_down() {
             responder.send(weak).unwrap_err(),
             Error::ServerResponseWrite(Status::INVALID_ARGS)
         );
-        assert!(call.await.unwrap_err().is_closed());
         assert!(stream.next().await.is_none());
+        drop(stream);
+        assert!(call.await.unwrap_err().is_closed());
     })
 }
 

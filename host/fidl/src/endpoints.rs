@@ -99,18 +99,19 @@ pub trait RequestStream: Sized + Send + Stream + TryStream<Error = Error> + Unpi
 
 /// Controls a server connection from anywhere (events, shutdown).
 pub trait ControlHandle {
-    /// Closes the channel; the request stream then ends.
+    /// Ends the request stream; the channel closes once the stream and all
+    /// control handles and responders are dropped (as in-tree).
     fn shutdown(&self);
 
-    /// Sends an epitaph with `status`, then closes the channel.
+    /// Sends an epitaph with `status`, then shuts down as `shutdown`.
     fn shutdown_with_epitaph(&self, status: Status);
 
-    /// Whether the channel is closed (shut down here or by the peer).
+    /// Whether the peer has closed the channel.
     fn is_closed(&self) -> bool;
 }
 
 /// The reply side of one two-way request. Dropping it without replying
-/// closes the channel.
+/// shuts the connection down.
 pub trait Responder {
     /// The connection's control handle type.
     type ControlHandle: ControlHandle;
@@ -190,7 +191,7 @@ impl<T> ServerEnd<T> {
 
     /// Sends an epitaph with `status` and closes the channel.
     pub fn close_with_epitaph(self, status: Status) -> Result<(), Error> {
-        write_epitaph(&self.inner, status)
+        write_epitaph(|bytes, handles| self.inner.write_etc(bytes, handles), status)
     }
 }
 

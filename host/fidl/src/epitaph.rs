@@ -14,12 +14,12 @@ pub trait ChannelEpitaphExt {
 
 impl ChannelEpitaphExt for zx::Channel {
     fn close_with_epitaph(self, status: Status) -> Result<(), Error> {
-        write_epitaph(&self, status)
+        write_epitaph(|bytes, handles| self.write_etc(bytes, handles), status)
     }
 }
 
 impl ChannelEpitaphExt for AsyncChannel {
     fn close_with_epitaph(self, status: Status) -> Result<(), Error> {
-        write_epitaph(&self.into_zx_channel(), status)
+        write_epitaph(|bytes, handles| self.write_etc(bytes, handles), status)
     }
 }

@@ -2,11 +2,12 @@
 //! control handles and responders.
 
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 
 use futures::task::AtomicWaker;
-use zx::{Channel, HandleInfo, Status};
+use zx::{HandleDisposition, HandleInfo, Status};
 
 use crate::encoding::{
     DynamicFlags, EPITAPH_ORDINAL, Flexible, FrameworkErr, IncomingMessage, Openness,
@@ -17,65 +18,84 @@ use crate::{AsyncChannel, Error, Result};
 
 /// Connection state shared by a request stream, its control handles and its
 /// responders (any thread).
+///
+/// As in-tree, shutting down only ends the request stream: the channel
+/// closes when the stream and every control handle and responder are
+/// dropped (fxbug.dev/74241 in-tree). Messages sent before that still go out.
 pub struct ServeInner {
-    /// The channel; `None` once shut down (which closed it) or once the peer
-    /// closed. Locked briefly to read (by the stream's poll) or write (by
-    /// senders); never held across an await.
-    channel: Mutex<Option<AsyncChannel>>,
-    /// The request stream's waker, woken by `shutdown` from any thread.
+    /// The channel; reads come from the stream's poll, writes from any
+    /// thread (the async channel takes `&self` for both).
+    channel: AsyncChannel,
+    /// Set by `shutdown*` from any thread; read by the stream's poll.
+    shutdown: AtomicBool,
+    /// The request stream's waker, woken by `shutdown*` from any thread.
     stream_waker: AtomicWaker,
 }
 
 impl fmt::Debug for ServeInner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ServeInner").field("closed", &self.is_closed()).finish()
+        f.debug_struct("ServeInner")
+            .field("shutdown", &self.shutdown.load(Ordering::Relaxed))
+            .finish()
     }
 }
 
 impl ServeInner {
     /// Serves `channel`.
     pub fn new(channel: AsyncChannel) -> ServeInner {
-        ServeInner { channel: Mutex::new(Some(channel)), stream_waker: AtomicWaker::new() }
+        ServeInner { channel, shutdown: AtomicBool::new(false), stream_waker: AtomicWaker::new() }
     }
 
-    fn lock(&self) -> MutexGuard<'_, Option<AsyncChannel>> {
-        self.channel.lock().unwrap_or_else(PoisonError::into_inner)
+    /// The channel.
+    pub fn channel(&self) -> &AsyncChannel {
+        &self.channel
     }
 
-    /// The next message: `None` once the channel is closed (by the peer or
-    /// by `shutdown`); a message with a bad header tears the connection down
-    /// and is `Err(InvalidHeader | IncompatibleMagicNumber)`.
-    pub fn poll_next_message(&self, cx: &mut Context<'_>) -> Poll<Option<Result<IncomingMessage>>> {
+    /// Gives the channel back (unread messages stay in it).
+    pub fn into_channel(self) -> AsyncChannel {
+        self.channel
+    }
+
+    /// Whether `shutdown*` was called; registers `cx` to learn of it if not.
+    pub fn check_shutdown(&self, cx: &Context<'_>) -> bool {
+        if self.shutdown.load(Ordering::Acquire) {
+            return true;
+        }
         self.stream_waker.register(cx.waker());
-        let mut guard = self.lock();
-        let Some(channel) = guard.as_ref() else { return Poll::Ready(None) };
+        self.shutdown.load(Ordering::Acquire)
+    }
+
+    /// The next message: `None` after `shutdown*` or once the peer closed;
+    /// a message with a bad header is `Err(InvalidHeader |
+    /// IncompatibleMagicNumber)` and shuts the connection down.
+    pub fn poll_next_message(&self, cx: &mut Context<'_>) -> Poll<Option<Result<IncomingMessage>>> {
+        if self.check_shutdown(cx) {
+            return Poll::Ready(None);
+        }
         let mut bytes = Vec::new();
         let mut handles: Vec<HandleInfo> = Vec::new();
-        match channel.read_etc(cx, &mut bytes, &mut handles) {
+        match self.channel.read_etc(cx, &mut bytes, &mut handles) {
             Poll::Pending => Poll::Pending,
-            Poll::Ready(Err(Status::PEER_CLOSED)) => {
-                *guard = None;
-                Poll::Ready(None)
-            }
+            Poll::Ready(Err(Status::PEER_CLOSED)) => Poll::Ready(None),
             Poll::Ready(Err(status)) => {
-                *guard = None;
+                self.shutdown();
                 Poll::Ready(Some(Err(Error::ServerRequestRead(status))))
             }
             Poll::Ready(Ok(())) => match IncomingMessage::new(bytes, handles) {
                 Ok(message) => Poll::Ready(Some(Ok(message))),
                 Err(error) => {
-                    *guard = None;
+                    self.shutdown();
                     Poll::Ready(Some(Err(error)))
                 }
             },
         }
     }
 
-    /// Decodes a request of a two-way method. A zero txid tears the
-    /// connection down. A body that does not decode is an error while the
-    /// channel stays open, as in-tree: the server may still send an epitaph
-    /// through a control handle; the channel closes when the stream and every
-    /// control handle and responder are gone.
+    /// Decodes a request of a two-way method. A zero txid is an error that
+    /// shuts the connection down. A body that does not decode is an error
+    /// (the generated stream then ends); either way the server may still send
+    /// an epitaph through a control handle, and the channel closes when the
+    /// stream and every control handle and responder are gone, as in-tree.
     pub fn decode_two_way<T: TypeMarker>(
         self: &Arc<Self>,
         message: IncomingMessage,
@@ -90,9 +110,9 @@ impl ServeInner {
         Ok((body, PendingReply { inner: Some(self.clone()), tx_id, ordinal, flags }))
     }
 
-    /// Decodes a request of a one-way method. A nonzero txid tears the
-    /// connection down; a body that does not decode is an error with the
-    /// channel left open (see [`ServeInner::decode_two_way`]).
+    /// Decodes a request of a one-way method. A nonzero txid is an error that
+    /// shuts the connection down; a body that does not decode is an error
+    /// (see [`ServeInner::decode_two_way`]).
     pub fn decode_one_way<T: TypeMarker>(&self, message: IncomingMessage) -> Result<T::Owned> {
         let (tx_id, ordinal) = (message.tx_id(), message.ordinal());
         if tx_id != 0 {
@@ -106,7 +126,7 @@ impl ServeInner {
     /// - flexible two-way on an open protocol: replies with the
     ///   `UnknownMethod` framework error, gives `(ordinal, TwoWay)`;
     /// - flexible one-way on an open or ajar protocol: gives `(ordinal, OneWay)`;
-    /// - anything else tears the connection down: `UnknownOrdinal`.
+    /// - anything else shuts the connection down: `UnknownOrdinal`.
     ///
     /// The request's handles are closed.
     pub fn unknown_method(
@@ -149,55 +169,56 @@ impl ServeInner {
         self.send_message::<T>(TransactionHeader::new(0, ordinal, flags), body)
     }
 
-    /// Encodes and writes one message. A closed channel (by either side)
-    /// discards it silently, as in-tree.
+    /// Encodes and writes one message. A closed peer discards it silently,
+    /// as in-tree.
     fn send_message<T: TypeMarker>(&self, header: TransactionHeader, body: T::Owned) -> Result<()> {
         let (bytes, mut handles) = encode_message::<T>(header, body)?;
-        let guard = self.lock();
-        let Some(channel) = guard.as_ref() else { return Ok(()) };
-        match channel.write_etc(&bytes, &mut handles) {
+        match self.channel.write_etc(&bytes, &mut handles) {
             Ok(()) | Err(Status::PEER_CLOSED) => Ok(()),
             Err(status) => Err(Error::ServerResponseWrite(status)),
         }
     }
 
-    /// Closes the channel; the request stream ends.
+    /// Ends the request stream at its next poll. The channel closes once the
+    /// stream, control handles and responders are all dropped.
     pub fn shutdown(&self) {
-        let channel = self.lock().take();
-        drop(channel);
+        self.shutdown.store(true, Ordering::Release);
         self.stream_waker.wake();
     }
 
-    /// Sends an epitaph with `status`, then closes the channel.
+    /// Sends an epitaph with `status` (best effort, first shutdown only) and
+    /// shuts down as [`ServeInner::shutdown`].
     pub fn shutdown_with_epitaph(&self, status: Status) {
-        let channel = self.lock().take();
-        if let Some(channel) = channel {
-            // The peer may already be gone; the channel closes either way.
-            let _ = write_epitaph(&channel.into_zx_channel(), status);
+        if !self.shutdown.swap(true, Ordering::AcqRel) {
+            let _ = write_epitaph(|bytes, handles| self.channel.write_etc(bytes, handles), status);
         }
         self.stream_waker.wake();
     }
 
-    /// Whether the channel is closed, here or by the peer.
+    /// Whether the peer has closed the channel.
     pub fn is_closed(&self) -> bool {
-        self.lock().as_ref().is_none_or(|channel| channel.is_closed())
+        self.channel.is_closed()
     }
 }
 
-/// Writes an epitaph carrying `status` to `channel`.
-pub(crate) fn write_epitaph(channel: &Channel, status: Status) -> Result<()> {
+/// Writes an epitaph carrying `status` with `write` (a channel's `write_etc`).
+pub(crate) fn write_epitaph(
+    write: impl FnOnce(&[u8], &mut [HandleDisposition<'static>]) -> std::result::Result<(), Status>,
+    status: Status,
+) -> Result<()> {
     let (bytes, mut handles) = encode_message::<i32>(
         TransactionHeader::new(0, EPITAPH_ORDINAL, DynamicFlags::empty()),
         status.into_raw(),
     )?;
-    match channel.write_etc(&bytes, &mut handles) {
+    match write(&bytes, &mut handles) {
         Ok(()) | Err(Status::PEER_CLOSED) => Ok(()),
         Err(status) => Err(Error::ServerEpitaphWrite(status)),
     }
 }
 
 /// The obligation to answer one two-way request. Dropping it without
-/// sending (or `drop_without_shutdown`) closes the channel, as in-tree.
+/// sending (or `drop_without_shutdown`) shuts the connection down, as
+/// in-tree.
 pub struct PendingReply {
     /// `None` once answered or released.
     inner: Option<Arc<ServeInner>>,
