@@ -795,3 +795,29 @@ fn polling_a_completed_call_again_is_an_error() {
         );
     })
 }
+
+#[test]
+fn a_response_to_an_abandoned_call_is_discarded() {
+    run(async {
+        let (proxy, mut stream) = create_proxy_and_stream::<EchoMarker>();
+        let abandoned = proxy.echo_string("abandoned");
+        let (value, responder) = stream.next().await.unwrap().unwrap().into_echo_string().unwrap();
+        drop(abandoned);
+        responder.send(&value).unwrap();
+        let server = fasync::Task::local(serve_echo(stream));
+        // The stale response neither fails the client nor reaches this call.
+        assert_eq!(proxy.echo_string("next").await.unwrap(), "next");
+        drop(proxy);
+        assert!(server.await.1.is_none());
+    })
+}
+
+#[test]
+fn events_are_discarded_once_the_event_stream_is_dropped() {
+    run(async {
+        let (proxy, _server) = spawn_echo();
+        drop(proxy.take_event_stream());
+        proxy.request_pings(3).unwrap();
+        assert_eq!(proxy.echo_string("calls still work").await.unwrap(), "calls still work");
+    })
+}
