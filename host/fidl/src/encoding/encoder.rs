@@ -91,11 +91,6 @@ impl Encoder {
         Ok(())
     }
 
-    /// Number of handles encoded so far.
-    pub fn handle_count(&self) -> usize {
-        self.handles.len()
-    }
-
     /// Writes a value into the envelope at `offset` (depth of the envelope's
     /// holder): inlined when 4 bytes or less, else out of line.
     pub fn encode_envelope<T: TypeMarker>(

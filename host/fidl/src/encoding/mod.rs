@@ -77,11 +77,6 @@ impl Depth {
         }
         Ok(Depth(self.0 + 1))
     }
-
-    /// The numeric depth.
-    pub fn get(self) -> usize {
-        self.0
-    }
 }
 
 /// Rounds `n` up to a multiple of 8; `None` on overflow.
