@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! root:
-//!   config:          max_proxies, max_wake_sources
+//!   config:          max_proxies, max_wake_sources (recorded by the entry point)
 //!   totals:          proxies_added, proxies_ended, wake_sources_added, wake_sources_removed,
 //!                    requests_rejected, live_proxies, active_wake_sources
 //!   proxies:         <id>: name, *_koid, incoming/outgoing {messages, bytes, handles}, wakes,
@@ -12,7 +12,7 @@
 //!                          active_since_ns, total_active_ns, max_active_ns, last_change_ns
 //! ```
 //!
-//! Everything but `config` is a lazy node: it is built from the manager's state and the
+//! Everything here is a lazy node: it is built from the manager's state and the
 //! proxies' atomic counters when a snapshot is taken, so forwarding a message never writes
 //! to the Inspect VMO. Times are monotonic nanoseconds.
 
@@ -26,11 +26,6 @@ use std::sync::Arc;
 
 /// Records the manager's tree under `node`.
 pub fn record(node: &Node, manager: &Arc<ProxyManager>) {
-    let limits = manager.limits();
-    node.record_child("config", |config| {
-        config.record_uint("max_proxies", limits.max_proxies as u64);
-        config.record_uint("max_wake_sources", limits.max_wake_sources as u64);
-    });
     record_lazy(node, "totals", manager, record_totals);
     record_lazy(node, "proxies", manager, |node, manager| {
         for proxy in manager.live_proxies() {

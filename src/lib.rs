@@ -12,3 +12,15 @@ pub mod proxy_thread;
 pub mod server;
 pub mod wake_monitor;
 pub mod wake_sources;
+
+/// The component's entry point, run by `bin/proxy_manager` (src/main.rs) and, on the host,
+/// by the launcher that resolves `#meta/proxy_manager.cm`. Reads the structured
+/// configuration, records it in Inspect, and serves until stopped.
+#[fuchsia::main(logging_tags = ["proxy_manager"])]
+pub async fn main() -> Result<(), anyhow::Error> {
+    let config = proxy_manager_config::Config::take_from_startup_handle();
+    let root = fuchsia_inspect::component::inspector().root();
+    root.record_child("config", |node| config.record_inspect(node));
+    let limits = config::Limits::new(config.max_proxies as usize, config.max_wake_sources as usize);
+    component::run(limits).await
+}

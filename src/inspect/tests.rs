@@ -45,7 +45,6 @@ async fn the_tree_shows_live_and_closed_proxies_wake_sources_and_totals() {
     let counter_signals = zx::Signals::COUNTER_POSITIVE.bits() as u64;
     let user_signals = zx::Signals::USER_0.bits() as u64;
     assert_data_tree!(inspector, root: {
-        config: { max_proxies: 8u64, max_wake_sources: 16u64 },
         totals: {
             proxies_added: 1u64, proxies_ended: 0u64, wake_sources_added: 1u64,
             wake_sources_removed: 0u64, requests_rejected: 0u64, live_proxies: 1u64,
