@@ -1,94 +1,244 @@
-//! Host demo: a few proxies on the proxy thread carry traffic with handles in both directions,
-//! and the demo prints what each one delivered.
+//! `cargo run --release`: runs the proxy_manager component in a host realm with a simulated
+//! Starnix container, then shows what it did and its Inspect tree as `ffx inspect show`
+//! prints it.
+//!
+//! The realm holds the real component (its manifest from meta/, its entry point) and a local
+//! RoleManager that logs the scheduler role the proxy thread asks for. The demo plays the
+//! Starnix runner (adding a proxy per channel, plus an "alarm" wake source), the remote peers
+//! (sending at `--rate` messages per second, some with handles) and the container (handling
+//! messages, decrementing counters, suspending when no wake source is active).
 
-use proxy_manager::proxy::{ChannelProxy, ProxyRegistration};
-use proxy_manager::proxy_thread::{Work, run_proxy_thread};
+mod container;
+mod remote;
 
-const PROXIES: usize = 3;
-const MESSAGES_PER_PROXY: usize = 1000;
+use anyhow::Context;
+use argh::FromArgs;
+use container::ContainerEnd;
+use diagnostics_reader::ArchiveReader;
+use fidl_fuchsia_scheduler::{RoleManagerMarker, RoleManagerRequest, RoleManagerSetRoleResponse};
+use fidl_fuchsia_starnix_proxy::{
+    ProxyManagerMarker, ProxyManagerProxy, ProxySpec, WakeSourceSpec,
+};
+use fuchsia_async as fasync;
+use fuchsia_component::server::ServiceFs;
+use fuchsia_component_test::{
+    Capability, ChildOptions, LocalComponentHandles, RealmBuilder, RealmInstance, Ref, Route,
+};
+use futures::{FutureExt, StreamExt, TryStreamExt};
+use std::rc::Rc;
 
-/// The container's side of one proxy, and what it received.
-struct Endpoint {
-    name: String,
-    remote: zx::Channel,
-    container: zx::Channel,
-    counter: zx::Counter,
+#[derive(FromArgs)]
+/// Runs proxy_manager on the host with a simulated Starnix container.
+struct Flags {
+    /// how many proxied channels (default 4)
+    #[argh(option, default = "4")]
+    proxies: u32,
+    /// messages per second each remote peer sends (default 50)
+    #[argh(option, default = "50")]
+    rate: u32,
+    /// how long the traffic runs, in seconds (default 3)
+    #[argh(option, default = "3")]
+    duration: u32,
+    /// print the Inspect tree as JSON instead of text
+    #[argh(switch)]
+    json: bool,
 }
 
-fn read_blocking(channel: &zx::Channel, buf: &mut zx::MessageBuf) -> Result<(), zx::Status> {
-    loop {
-        match channel.read(buf) {
-            Err(zx::Status::SHOULD_WAIT) => {
-                channel
-                    .wait_one(
-                        zx::Signals::CHANNEL_READABLE | zx::Signals::CHANNEL_PEER_CLOSED,
-                        zx::MonotonicInstant::INFINITE,
-                    )
-                    .to_result()?;
-            }
-            other => return other,
+/// Serves fuchsia.scheduler.RoleManager, printing each role handed out.
+async fn role_manager(handles: LocalComponentHandles) -> Result<(), anyhow::Error> {
+    let mut fs = ServiceFs::new();
+    fs.dir("svc")
+        .add_fidl_service(|stream: fidl_fuchsia_scheduler::RoleManagerRequestStream| stream);
+    fs.serve_connection(handles.outgoing_dir)?;
+    fs.for_each_concurrent(None, |stream| async move {
+        let _ = stream
+            .try_for_each(|request| async move {
+                if let RoleManagerRequest::SetRole { payload, responder } = request {
+                    let role = payload.role.map(|r| r.role).unwrap_or_default();
+                    let thread = match payload.target {
+                        Some(fidl_fuchsia_scheduler::RoleTarget::Thread(handle)) => {
+                            zx::Thread::from(handle)
+                                .get_name()
+                                .map(|n| n.to_string())
+                                .unwrap_or_default()
+                        }
+                        _ => "?".to_string(),
+                    };
+                    println!("RoleManager: role {role} for thread {thread}");
+                    let _ = responder.send(Ok(RoleManagerSetRoleResponse::default()));
+                }
+                Ok(())
+            })
+            .await;
+    })
+    .await;
+    Ok(())
+}
+
+async fn build_realm() -> Result<RealmInstance, anyhow::Error> {
+    let builder = RealmBuilder::new().await?;
+    let manager = builder
+        .add_child("proxy_manager", "#meta/proxy_manager.cm", ChildOptions::new().eager())
+        .await?;
+    let roles = builder
+        .add_local_child(
+            "role_manager",
+            |handles| role_manager(handles).boxed(),
+            ChildOptions::new(),
+        )
+        .await?;
+    builder
+        .add_route(
+            Route::new()
+                .capability(Capability::protocol::<ProxyManagerMarker>())
+                .from(&manager)
+                .to(Ref::parent()),
+        )
+        .await?;
+    builder
+        .add_route(
+            Route::new()
+                .capability(Capability::protocol::<RoleManagerMarker>())
+                .from(&roles)
+                .to(&manager),
+        )
+        .await?;
+    builder
+        .add_route(
+            Route::new()
+                .capability(Capability::dictionary("diagnostics"))
+                .from(Ref::parent())
+                .to(&manager),
+        )
+        .await?;
+    Ok(builder.build().await?)
+}
+
+/// Adds `count` proxies; returns the container's ends and the remote ends.
+async fn add_proxies(
+    manager: &ProxyManagerProxy,
+    count: u32,
+) -> Result<(Vec<ContainerEnd>, Vec<zx::Channel>), anyhow::Error> {
+    let names = ["wifi", "input", "network", "bluetooth", "sensors", "audio", "display", "power"];
+    let (mut ends, mut remotes) = (Vec::new(), Vec::new());
+    for i in 0..count as usize {
+        let name = match names.get(i) {
+            Some(name) => name.to_string(),
+            None => format!("channel-{i}"),
+        };
+        let (container, container_channel) = zx::Channel::create();
+        let (remote_channel, remote) = zx::Channel::create();
+        let counter = zx::Counter::create();
+        let container_counter = counter.duplicate_handle(zx::Rights::SAME_RIGHTS)?;
+        let spec = ProxySpec {
+            name: Some(name.clone()),
+            container_channel: Some(container_channel),
+            remote_channel: Some(remote_channel),
+            counter: Some(counter),
+            ..Default::default()
+        };
+        manager.add_proxy(spec).await?.map_err(|e| anyhow::anyhow!("AddProxy {name}: {e:?}"))?;
+        ends.push(ContainerEnd {
+            name,
+            channel: container,
+            counter: container_counter,
+            received: 0,
+            handles_received: 0,
+        });
+        remotes.push(remote);
+    }
+    Ok((ends, remotes))
+}
+
+/// An "alarm" wake source that fires every `period`, staying asserted for 20 ms.
+async fn alarm(
+    manager: &ProxyManagerProxy,
+    period: zx::MonotonicDuration,
+    stop_at: fasync::MonotonicInstant,
+) -> Result<(), anyhow::Error> {
+    let (local, remote) = zx::EventPair::create();
+    let spec = WakeSourceSpec {
+        name: Some("alarm".to_string()),
+        handle: Some(remote.into_handle()),
+        signals: Some(zx::Signals::USER_0.bits()),
+        ..Default::default()
+    };
+    manager.add_wake_source(spec).await?.map_err(|e| anyhow::anyhow!("AddWakeSource: {e:?}"))?;
+    let mut next = fasync::MonotonicInstant::now() + period;
+    while next < stop_at {
+        fasync::Timer::new(next).await;
+        zx::Peered::signal_peer(&local, zx::Signals::NONE, zx::Signals::USER_0)?;
+        fasync::Timer::new(zx::MonotonicDuration::from_millis(20)).await;
+        zx::Peered::signal_peer(&local, zx::Signals::USER_0, zx::Signals::NONE)?;
+        next += period;
+    }
+    Ok(())
+}
+
+#[fuchsia::main(logging_tags = ["proxy_manager_demo"])]
+async fn main() -> Result<(), anyhow::Error> {
+    let flags: Flags = argh::from_env();
+    let realm = build_realm().await.context("building the realm")?;
+    let manager = realm.root.connect_to_protocol_at_exposed_dir::<ProxyManagerMarker>()?;
+    let (mut ends, remotes) = add_proxies(&manager, flags.proxies).await?;
+    println!(
+        "{} proxies added; traffic for {} s at {} msg/s each",
+        flags.proxies, flags.duration, flags.rate
+    );
+
+    let start = zx::MonotonicInstant::get();
+    let stop_at =
+        fasync::MonotonicInstant::after(zx::MonotonicDuration::from_seconds(flags.duration.into()));
+    let interval = zx::MonotonicDuration::from_nanos(1_000_000_000 / i64::from(flags.rate.max(1)));
+    let tallies: Vec<Rc<remote::RemoteTally>> = remotes.iter().map(|_| Rc::default()).collect();
+    // The peers start staggered so that the container sees separate wake-ups.
+    let peers = futures::future::join_all(remotes.into_iter().zip(&tallies).enumerate().map(
+        |(i, (channel, tally))| async move {
+            fasync::Timer::new(zx::MonotonicDuration::from_millis(40 * i as i64)).await;
+            remote::run(channel, interval, stop_at, Rc::clone(tally)).await
+        },
+    ));
+    let container_stop = stop_at + zx::MonotonicDuration::from_millis(300);
+    let (_, container, alarm) = futures::join!(
+        peers,
+        container::run(&manager, &mut ends, container_stop, start),
+        alarm(&manager, zx::MonotonicDuration::from_millis(700), stop_at),
+    );
+    let container = container?;
+    alarm?;
+
+    println!("\nSummary after {} ms:", (zx::MonotonicInstant::get() - start).into_millis());
+    println!(
+        "  {:<10} {:>6} {:>8} {:>8} {:>8} {:>8}",
+        "proxy", "sent", "received", "handles", "replies", "counter"
+    );
+    for (end, tally) in ends.iter().zip(&tallies) {
+        println!(
+            "  {:<10} {:>6} {:>8} {:>8} {:>8} {:>8}",
+            end.name,
+            tally.sent.get(),
+            end.received,
+            end.handles_received,
+            tally.replies.get(),
+            end.counter.read()?,
+        );
+    }
+    println!(
+        "  container: {} suspends, {} resumes, {} ms suspended",
+        container.suspends,
+        container.resumes,
+        container.suspended_for.into_millis()
+    );
+
+    let selector = format!("realm_builder\\:{}/proxy_manager:root", realm.root.child_name());
+    let data = ArchiveReader::inspect().add_selector(selector).snapshot().await?;
+    println!();
+    if flags.json {
+        println!("{}", serde_json::to_string_pretty(&data)?);
+    } else {
+        for tree in &data {
+            print!("{tree}");
         }
     }
-}
-
-fn main() -> anyhow::Result<()> {
-    let (sender, receiver) = async_channel::unbounded();
-    let proxy_thread = run_proxy_thread(receiver)?;
-
-    let endpoints: Vec<Endpoint> = (0..PROXIES)
-        .map(|i| {
-            let (container, container_channel) = zx::Channel::create();
-            let (remote_channel, remote) = zx::Channel::create();
-            let message_counter = zx::Counter::create();
-            let counter = message_counter.duplicate_handle(zx::Rights::SAME_RIGHTS)?;
-            let name = format!("proxy-{i}");
-            let proxy = ChannelProxy {
-                container_channel,
-                remote_channel,
-                message_counter,
-                name: name.clone(),
-            };
-            sender
-                .try_send(Work::Proxy {
-                    proxy,
-                    registration: ProxyRegistration::default(),
-                    on_end: Box::new(|_| {}),
-                })
-                .map_err(|_| anyhow::anyhow!("the proxy thread is gone"))?;
-            Ok(Endpoint { name, remote, container, counter })
-        })
-        .collect::<anyhow::Result<_>>()?;
-    drop(sender);
-
-    let workers: Vec<_> = endpoints
-        .into_iter()
-        .map(|endpoint| {
-            std::thread::spawn(move || -> anyhow::Result<String> {
-                let mut buf = zx::MessageBuf::new();
-                let (mut received, mut handles, mut replies) = (0, 0, 0);
-                for i in 0..MESSAGES_PER_PROXY {
-                    let mut attached = if i % 10 == 0 { vec![zx::Event::create().into_handle()] } else { vec![] };
-                    endpoint.remote.write(format!("message {i}").as_bytes(), &mut attached)?;
-                    read_blocking(&endpoint.container, &mut buf)?;
-                    received += 1;
-                    handles += buf.n_handles();
-                    endpoint.counter.add(-1)?;
-                    endpoint.container.write(b"ack", &mut [])?;
-                    read_blocking(&endpoint.remote, &mut buf)?;
-                    replies += 1;
-                }
-                Ok(format!(
-                    "{:<8} into container: {received} messages ({handles} with a handle); replies to remote: {replies}; counter now {}",
-                    endpoint.name,
-                    endpoint.counter.read()?
-                ))
-            })
-        })
-        .collect();
-    for worker in workers {
-        println!("{}", worker.join().map_err(|_| anyhow::anyhow!("worker panicked"))??);
-    }
-    proxy_thread.join().map_err(|_| anyhow::anyhow!("proxy thread panicked"))?;
-    println!("all proxies ended");
     Ok(())
 }

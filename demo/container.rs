@@ -1,0 +1,94 @@
+//! A simulated Starnix container: handles the messages proxied into it, decrements their
+//! counters, and suspends whenever the manager reports no active wake source, resuming when
+//! one becomes active.
+
+use fidl_fuchsia_starnix_proxy::ProxyManagerProxy;
+use fuchsia_async as fasync;
+use futures::FutureExt;
+use std::pin::pin;
+
+/// The container's end of one proxy.
+pub struct ContainerEnd {
+    pub name: String,
+    pub channel: zx::Channel,
+    pub counter: zx::Counter,
+    pub received: u64,
+    pub handles_received: u64,
+}
+
+/// What the container did.
+#[derive(Default)]
+pub struct ContainerTally {
+    pub suspends: u64,
+    pub resumes: u64,
+    pub suspended_for: zx::MonotonicDuration,
+}
+
+/// Handles every queued message of every end: one decrement per message handled.
+fn handle_messages(ends: &mut [ContainerEnd]) -> Result<(), zx::Status> {
+    let mut buf = zx::MessageBuf::new();
+    for end in ends {
+        while end.channel.read(&mut buf).is_ok() {
+            end.received += 1;
+            end.handles_received += buf.n_handles() as u64;
+            if end.received.is_multiple_of(5) {
+                end.channel.write(b"ack", &mut [])?;
+            }
+            end.counter.add(-1)?;
+        }
+    }
+    Ok(())
+}
+
+/// Waits until any end has a message to read.
+async fn any_readable(ends: &[ContainerEnd]) {
+    let waits = ends.iter().map(|end| {
+        fasync::OnSignals::new(&end.channel, zx::Signals::CHANNEL_READABLE).map(drop).boxed_local()
+    });
+    futures::future::select_all(waits).await;
+}
+
+/// Runs until `stop_at`, printing each suspend and resume (with its resume reason).
+pub async fn run(
+    manager: &ProxyManagerProxy,
+    ends: &mut [ContainerEnd],
+    stop_at: fasync::MonotonicInstant,
+    start: zx::MonotonicInstant,
+) -> Result<ContainerTally, anyhow::Error> {
+    let mut tally = ContainerTally::default();
+    let elapsed = || (zx::MonotonicInstant::get() - start).into_millis();
+    let mut active = manager.watch_wake_sources().await?.active.unwrap_or_default();
+    let mut deadline = pin!(fasync::Timer::new(stop_at).fuse());
+    loop {
+        if active.is_empty() {
+            let suspended_at = zx::MonotonicInstant::get();
+            tally.suspends += 1;
+            println!("[{:>6} ms] container suspended: no active wake source", elapsed());
+            let change = futures::select! {
+                change = manager.watch_wake_sources().fuse() => change?,
+                () = deadline => return Ok(tally),
+            };
+            tally.suspended_for += zx::MonotonicInstant::get() - suspended_at;
+            tally.resumes += 1;
+            println!(
+                "[{:>6} ms] container resumed: {}",
+                elapsed(),
+                change.resume_reason.as_deref().unwrap_or("")
+            );
+            active = change.active.unwrap_or_default();
+            continue;
+        }
+        let mut change = pin!(manager.watch_wake_sources().fuse());
+        loop {
+            handle_messages(ends)?;
+            futures::select! {
+                state = change => {
+                    active = state?.active.unwrap_or_default();
+                    break;
+                }
+                () = any_readable(ends).fuse() => {}
+                () = deadline => return Ok(tally),
+            }
+        }
+    }
+}
