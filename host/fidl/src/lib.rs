@@ -26,6 +26,8 @@ pub use zx::{
 /// The async channel type proxies and request streams run on.
 pub type AsyncChannel = fuchsia_async::Channel;
 
+pub use fuchsia_async::{OnSignals, OnSignalsRef};
+
 /// Traits to bring into scope when using FIDL bindings.
 pub mod prelude {
     pub use crate::endpoints::{
