@@ -71,3 +71,24 @@ fn sanitizing_escapes_selector_metacharacters() {
     );
     assert_eq!(sanitize_moniker_for_selectors(r"a*b\c,d"), r"a\*b\\c\,d");
 }
+
+proptest::proptest! {
+    /// Any text parses to a selector or an error; neither parsing nor matching panics.
+    #[test]
+    fn arbitrary_selector_text_never_panics(text in r"[a-z:/*\\\[\]=,. \x22-]{0,40}", moniker in r"[a-z:/*-]{0,20}") {
+        if let Ok(selector) = Selector::parse(&text) {
+            let _ = selector.matches_moniker(&moniker);
+            let _ = selector.tree_names().matches(&moniker);
+        }
+    }
+
+    /// Sanitized monikers select exactly themselves.
+    #[test]
+    fn a_sanitized_moniker_matches_itself(segments in proptest::collection::vec(r"[a-z0-9_:*,\\.-]{1,8}", 1..4)) {
+        let moniker = segments.join("/");
+        let selector = Selector::parse(&format!("{}:root", sanitize_moniker_for_selectors(&moniker))).unwrap();
+        proptest::prop_assert!(selector.matches_moniker(&moniker));
+        let other = format!("{moniker}x");
+        proptest::prop_assert!(!selector.matches_moniker(&other));
+    }
+}

@@ -1,9 +1,9 @@
 //! Resolving `#meta/<name>.cm` to a registered entry point and its real manifest.
 //!
-//! A crate whose library has `#[fuchsia::main]` registers its entry with its package name
+//! A crate whose library has `#[fuchsia::main]` registers its entry with its crate name
 //! and manifest directory (`fuchsia_runtime::host::COMPONENT_ENTRIES`). The URL resolves to
 //! the entry whose `<manifest_dir>/meta/<name>.cml` exists and whose manifest's
-//! `program.binary` is `bin/<package name>` ('-' and '_' alike).
+//! `program.binary` is `bin/<crate name>` ('-' and '_' alike).
 
 use crate::config::ConfigSchema;
 use crate::error::Error;

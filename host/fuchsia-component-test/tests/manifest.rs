@@ -157,3 +157,11 @@ fn an_invalid_manifest_file_fails_resolution_with_its_path() {
     let error = Manifest::read(std::path::Path::new("/nonexistent/meta/x.cml")).unwrap_err();
     assert!(error.to_string().contains("/nonexistent/meta/x.cml"));
 }
+
+proptest::proptest! {
+    /// Arbitrary manifest text is parsed or rejected with a reason, never a panic.
+    #[test]
+    fn arbitrary_manifest_text_never_panics(text in r#"[{}\[\]:,"a-z/#. 0-9_]{0,80}"#) {
+        let _ = Manifest::parse(&text);
+    }
+}

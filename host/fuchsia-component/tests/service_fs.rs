@@ -283,3 +283,20 @@ fn inspect_sink_marks_last_as_long_as_their_guard() {
     drop(second);
     assert!(inspect_sink_routed("realm_builder:mark/b"));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Any Open path is served or refused with an epitaph; the directory keeps serving.
+    #[test]
+    fn arbitrary_open_paths_are_served_or_refused(path in r"[a-z./]{0,12}", flags in 0u64..8) {
+        fasync::LocalExecutor::new().run_singlethreaded(async {
+            let (fs, dir) = echo_fs();
+            let _server = run_fs(fs);
+            let (client, server) = create_endpoints::<EchoMarker>();
+            dir.open(&path, fio::Flags::from_bits_retain(flags), server.into_channel()).unwrap();
+            let _ = client.into_proxy().echo_string("x").await;
+            let echo = client::connect_to_protocol_at_dir_svc::<EchoMarker>(&dir).unwrap();
+            assert_eq!(echo.echo_string("alive").await.unwrap(), "alive");
+        });
+    }
+}
