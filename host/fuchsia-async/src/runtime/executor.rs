@@ -11,6 +11,25 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use tokio::task::LocalSet;
 
+/// Host stand-in for a component's process being killed: on a thread that belongs to a
+/// component instance (see `fuchsia_runtime::host`), `future` runs until it completes or the
+/// instance is asked to stop, whichever comes first. A stopped instance's executors then
+/// unwind with `ComponentStopped` (no panic hook runs), dropping their tasks and the
+/// handles those hold, as the kernel closes a dead process's handles. Outside any instance
+/// this is `future` itself.
+async fn unless_stopped<F: Future>(
+    future: F,
+) -> Result<F::Output, fuchsia_runtime::host::ComponentStopped> {
+    let Some(instance) = fuchsia_runtime::host::current_component() else {
+        return Ok(future.await);
+    };
+    let stop = crate::OnSignals::new(instance.stop_event(), zx::Signals::EVENT_SIGNALED);
+    match futures::future::select(std::pin::pin!(future), stop).await {
+        futures::future::Either::Left((output, _)) => Ok(output),
+        futures::future::Either::Right(_) => Err(fuchsia_runtime::host::ComponentStopped),
+    }
+}
+
 /// A single-threaded executor: runs the main future and every local or `Send` task on the
 /// thread that created it.
 ///
@@ -51,9 +70,13 @@ impl LocalExecutor {
     }
 
     /// Runs `main_future` to completion on this thread, running spawned tasks meanwhile.
+    ///
+    /// Host: on a thread of a component instance that is asked to stop, unwinds instead; see
+    /// [`unless_stopped`].
     pub fn run_singlethreaded<F: Future>(&mut self, main_future: F) -> F::Output {
         let local_set = self.local_set().clone();
-        self.runtime.block_on(local_set.run_until(main_future))
+        let outcome = self.runtime.block_on(local_set.run_until(unless_stopped(main_future)));
+        outcome.unwrap_or_else(|stopped| std::panic::resume_unwind(Box::new(stopped)))
     }
 
     fn local_set(&self) -> &Rc<LocalSet> {
@@ -228,10 +251,12 @@ impl SendExecutor {
             activity: self.activity.clone(),
             global_scope: self.global_scope.clone(),
         }));
+        let main_future = unless_stopped(main_future);
         let main_task =
             self.runtime.spawn(super::activity::Tracked::new(main_future, self.activity.clone()));
         match self.runtime.block_on(main_task) {
-            Ok(output) => output,
+            Ok(Ok(output)) => output,
+            Ok(Err(stopped)) => std::panic::resume_unwind(Box::new(stopped)),
             Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
             Err(error) => unreachable!("nothing aborts the main task: {error}"),
         }
