@@ -137,6 +137,26 @@ pub(crate) fn expand(
         _ => (quote! { #output }, run),
     };
 
+    // On the host a component's entry point is registered for the launcher, which resolves
+    // `#meta/<name>.cm` to it (see fuchsia_runtime::host::ComponentEntry).
+    let registration = (kind == Kind::Main).then(|| {
+        quote! {
+            // Registering a binary's `main` is not recursion, whatever the lint sees.
+            #[allow(clippy::main_recursion)]
+            const _: () = {
+                #[::fuchsia::__private::linkme::distributed_slice(::fuchsia::__private::COMPONENT_ENTRIES)]
+                #[linkme(crate = ::fuchsia::__private::linkme)]
+                static ENTRY: ::fuchsia::__private::ComponentEntry = ::fuchsia::__private::ComponentEntry {
+                    package: ::std::env!("CARGO_CRATE_NAME"),
+                    manifest_dir: ::std::env!("CARGO_MANIFEST_DIR"),
+                    main: || {
+                        let _ = #ident();
+                    },
+                };
+            };
+        }
+    });
+
     Ok(quote! {
         #(#attrs)*
         #test_attr
@@ -146,6 +166,7 @@ pub(crate) fn expand(
             #init_logging
             #run
         }
+        #registration
     })
 }
 

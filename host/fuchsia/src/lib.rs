@@ -15,6 +15,7 @@ pub mod __private {
     use std::future::Future;
 
     pub use crate::logging::{init_logging, log_error};
+    pub use fuchsia_runtime::host::{COMPONENT_ENTRIES, ComponentEntry, linkme};
 
     /// Runs a component's main future on a `LocalExecutor`.
     pub fn run_singlethreaded<F: Future>(future: F) -> F::Output {

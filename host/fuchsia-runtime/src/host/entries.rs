@@ -11,7 +11,9 @@ pub use linkme;
 /// A component entry point registered by `#[fuchsia::main]`.
 #[derive(Debug)]
 pub struct ComponentEntry {
-    /// `CARGO_PKG_NAME` of the crate that declares the entry point.
+    /// `CARGO_CRATE_NAME` of the crate that declares the entry point: for a library, the
+    /// name of the binary it stands for (a binary of the same package that also uses
+    /// `#[fuchsia::main]`, such as a demo, registers under its own different name).
     pub package: &'static str,
     /// `CARGO_MANIFEST_DIR` of that crate: its manifests are in `<manifest_dir>/meta/`.
     pub manifest_dir: &'static str,
