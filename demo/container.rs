@@ -48,7 +48,8 @@ async fn any_readable(ends: &[ContainerEnd]) {
     futures::future::select_all(waits).await;
 }
 
-/// Runs until `stop_at`, printing each suspend and resume (with its resume reason).
+/// Runs until `stop_at`, suspending whenever no wake source is active and printing each
+/// resume with its resume reason.
 pub async fn run(
     manager: &ProxyManagerProxy,
     ends: &mut [ContainerEnd],
@@ -63,16 +64,17 @@ pub async fn run(
         if active.is_empty() {
             let suspended_at = zx::MonotonicInstant::get();
             tally.suspends += 1;
-            println!("[{:>6} ms] container suspended: no active wake source", elapsed());
             let change = futures::select! {
                 change = manager.watch_wake_sources().fuse() => change?,
                 () = deadline => return Ok(tally),
             };
-            tally.suspended_for += zx::MonotonicInstant::get() - suspended_at;
+            let suspended = zx::MonotonicInstant::get() - suspended_at;
+            tally.suspended_for += suspended;
             tally.resumes += 1;
             println!(
-                "[{:>6} ms] container resumed: {}",
+                "[{:>5} ms] container resumed after {:>3} ms suspended; resume reason: {}",
                 elapsed(),
+                suspended.into_millis(),
                 change.resume_reason.as_deref().unwrap_or("")
             );
             active = change.active.unwrap_or_default();

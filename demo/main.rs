@@ -17,7 +17,8 @@ use container::ContainerEnd;
 use diagnostics_reader::ArchiveReader;
 use fidl_fuchsia_scheduler::{RoleManagerMarker, RoleManagerRequest, RoleManagerSetRoleResponse};
 use fidl_fuchsia_starnix_proxy::{
-    ProxyManagerMarker, ProxyManagerProxy, ProxySpec, WakeSourceSpec,
+    ProxyManagerMarker, ProxyManagerProxy, ProxyManagerRemoveProxyRequest, ProxySpec,
+    WakeSourceSpec,
 };
 use fuchsia_async as fasync;
 use fuchsia_component::server::ServiceFs;
@@ -33,8 +34,8 @@ struct Flags {
     /// how many proxied channels (default 4)
     #[argh(option, default = "4")]
     proxies: u32,
-    /// messages per second each remote peer sends (default 50)
-    #[argh(option, default = "50")]
+    /// messages per second each remote peer sends (default 5)
+    #[argh(option, default = "5")]
     rate: u32,
     /// how long the traffic runs, in seconds (default 3)
     #[argh(option, default = "3")]
@@ -114,13 +115,13 @@ async fn build_realm() -> Result<RealmInstance, anyhow::Error> {
     Ok(builder.build().await?)
 }
 
-/// Adds `count` proxies; returns the container's ends and the remote ends.
+/// Adds `count` proxies; returns the container's ends, the remote ends and the proxies' ids.
 async fn add_proxies(
     manager: &ProxyManagerProxy,
     count: u32,
-) -> Result<(Vec<ContainerEnd>, Vec<zx::Channel>), anyhow::Error> {
+) -> Result<(Vec<ContainerEnd>, Vec<zx::Channel>, Vec<u64>), anyhow::Error> {
     let names = ["wifi", "input", "network", "bluetooth", "sensors", "audio", "display", "power"];
-    let (mut ends, mut remotes) = (Vec::new(), Vec::new());
+    let (mut ends, mut remotes, mut ids) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..count as usize {
         let name = match names.get(i) {
             Some(name) => name.to_string(),
@@ -137,7 +138,10 @@ async fn add_proxies(
             counter: Some(counter),
             ..Default::default()
         };
-        manager.add_proxy(spec).await?.map_err(|e| anyhow::anyhow!("AddProxy {name}: {e:?}"))?;
+        let added = manager.add_proxy(spec).await?;
+        ids.push(
+            added.map_err(|e| anyhow::anyhow!("AddProxy {name}: {e:?}"))?.id.unwrap_or_default(),
+        );
         ends.push(ContainerEnd {
             name,
             channel: container,
@@ -147,7 +151,7 @@ async fn add_proxies(
         });
         remotes.push(remote);
     }
-    Ok((ends, remotes))
+    Ok((ends, remotes, ids))
 }
 
 /// An "alarm" wake source that fires every `period`, staying asserted for 20 ms.
@@ -178,9 +182,12 @@ async fn alarm(
 #[fuchsia::main(logging_tags = ["proxy_manager_demo"])]
 async fn main() -> Result<(), anyhow::Error> {
     let flags: Flags = argh::from_env();
+    // Each proxy's counter is a wake source, and so is the demo's alarm.
+    let most = proxy_manager::config::MAX_WAKE_SOURCES - 1;
+    anyhow::ensure!((flags.proxies as usize) <= most, "--proxies must be at most {most}");
     let realm = build_realm().await.context("building the realm")?;
     let manager = realm.root.connect_to_protocol_at_exposed_dir::<ProxyManagerMarker>()?;
-    let (mut ends, remotes) = add_proxies(&manager, flags.proxies).await?;
+    let (mut ends, remotes, ids) = add_proxies(&manager, flags.proxies).await?;
     println!(
         "{} proxies added; traffic for {} s at {} msg/s each",
         flags.proxies, flags.duration, flags.rate
@@ -192,7 +199,7 @@ async fn main() -> Result<(), anyhow::Error> {
     let interval = zx::MonotonicDuration::from_nanos(1_000_000_000 / i64::from(flags.rate.max(1)));
     let tallies: Vec<Rc<remote::RemoteTally>> = remotes.iter().map(|_| Rc::default()).collect();
     // The peers start staggered so that the container sees separate wake-ups.
-    let peers = futures::future::join_all(remotes.into_iter().zip(&tallies).enumerate().map(
+    let peers = futures::future::join_all(remotes.iter().zip(&tallies).enumerate().map(
         |(i, (channel, tally))| async move {
             fasync::Timer::new(zx::MonotonicDuration::from_millis(40 * i as i64)).await;
             remote::run(channel, interval, stop_at, Rc::clone(tally)).await
@@ -229,6 +236,14 @@ async fn main() -> Result<(), anyhow::Error> {
         container.resumes,
         container.suspended_for.into_millis()
     );
+
+    // Remove one proxy, so that Inspect shows it in the history while the others run on.
+    let first = ends.first().map(|end| end.name.clone()).unwrap_or_default();
+    if let Some(id) = ids.first() {
+        let request = ProxyManagerRemoveProxyRequest { id: Some(*id), ..Default::default() };
+        manager.remove_proxy(&request).await?.map_err(|e| anyhow::anyhow!("RemoveProxy: {e:?}"))?;
+        println!("  removed proxy {first}: its queue was delivered and its channels closed");
+    }
 
     let selector = format!("realm_builder\\:{}/proxy_manager:root", realm.root.child_name());
     let data = ArchiveReader::inspect().add_selector(selector).snapshot().await?;

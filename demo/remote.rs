@@ -15,7 +15,7 @@ pub struct RemoteTally {
 
 /// Sends on `channel` every `interval` until `stop_at`, reading replies as they come.
 pub async fn run(
-    channel: zx::Channel,
+    channel: &zx::Channel,
     interval: zx::MonotonicDuration,
     stop_at: fasync::MonotonicInstant,
     tally: Rc<RemoteTally>,
@@ -37,7 +37,7 @@ pub async fn run(
         }
         next += interval;
     }
-    // Collect the last replies, then close: the proxy delivers what is queued first.
+    // Collect the last replies.
     fasync::Timer::new(zx::MonotonicDuration::from_millis(50)).await;
     while channel.read(&mut buf).is_ok() {
         tally.replies.set(tally.replies.get() + 1);

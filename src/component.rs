@@ -20,6 +20,7 @@ pub async fn run(limits: Limits) -> Result<(), anyhow::Error> {
     let mut health = fuchsia_inspect::component::health();
     health.set_starting_up();
     let inspector = fuchsia_inspect::component::inspector();
+    fuchsia_inspect::component::serve_inspect_stats();
     let _inspect_server =
         inspect_runtime::publish(inspector, inspect_runtime::PublishOptions::default());
 

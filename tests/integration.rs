@@ -1,0 +1,499 @@
+//! The real proxy_manager component, started from its manifest in a RealmBuilder realm and
+//! driven over FIDL.
+
+use diagnostics_assertions::{AnyProperty, NonZeroUintProperty, assert_data_tree};
+use diagnostics_reader::ArchiveReader;
+use fidl::endpoints::ServerEnd;
+use fidl_fuchsia_scheduler::{RoleManagerMarker, RoleManagerRequest, RoleManagerSetRoleResponse};
+use fidl_fuchsia_starnix_proxy::{
+    ProxyManagerError, ProxyManagerMarker, ProxyManagerProxy, ProxyManagerRemoveProxyRequest,
+    ProxyManagerRemoveWakeSourceRequest, ProxySpec, WakeSourceSpec,
+};
+use fuchsia_async as fasync;
+use fuchsia_component::server::ServiceFs;
+use fuchsia_component_test::{
+    Capability, ChildOptions, ChildRef, LocalComponentHandles, RealmBuilder, RealmInstance, Ref,
+    Route,
+};
+use futures::channel::mpsc;
+use futures::{FutureExt, StreamExt, TryStreamExt};
+use zx::Peered;
+
+/// (thread name, role) pairs a RoleManager was asked for.
+type RoleRequests = mpsc::UnboundedSender<(String, String)>;
+
+async fn role_manager(
+    handles: LocalComponentHandles,
+    requests: RoleRequests,
+) -> Result<(), anyhow::Error> {
+    let mut fs = ServiceFs::new();
+    fs.dir("svc")
+        .add_fidl_service(|stream: fidl_fuchsia_scheduler::RoleManagerRequestStream| stream);
+    fs.serve_connection(handles.outgoing_dir)?;
+    fs.for_each_concurrent(None, |stream| {
+        let requests = requests.clone();
+        async move {
+            let _ = stream
+                .try_for_each(|request| {
+                    let requests = requests.clone();
+                    async move {
+                        if let RoleManagerRequest::SetRole { payload, responder } = request {
+                            let thread = match payload.target {
+                                Some(fidl_fuchsia_scheduler::RoleTarget::Thread(handle)) => {
+                                    zx::Thread::from(handle).get_name().unwrap().to_string()
+                                }
+                                _ => String::new(),
+                            };
+                            let role = payload.role.map(|r| r.role).unwrap_or_default();
+                            let _ = requests.unbounded_send((thread, role));
+                            let _ = responder.send(Ok(RoleManagerSetRoleResponse::default()));
+                        }
+                        Ok(())
+                    }
+                })
+                .await;
+        }
+    })
+    .await;
+    Ok(())
+}
+
+/// How a test realm is set up.
+#[derive(Default)]
+struct Setup {
+    role_requests: Option<RoleRequests>,
+    max_proxies: Option<u32>,
+    max_wake_sources: Option<u32>,
+}
+
+/// The running realm and a connection to the component.
+struct Realm {
+    instance: RealmInstance,
+    manager: ProxyManagerProxy,
+}
+
+impl Realm {
+    async fn start(setup: Setup) -> Realm {
+        let builder = RealmBuilder::new().await.unwrap();
+        let pm: ChildRef = builder
+            .add_child("proxy_manager", "#meta/proxy_manager.cm", ChildOptions::new().eager())
+            .await
+            .unwrap();
+        builder
+            .add_route(
+                Route::new()
+                    .capability(Capability::protocol::<ProxyManagerMarker>())
+                    .from(&pm)
+                    .to(Ref::parent()),
+            )
+            .await
+            .unwrap();
+        builder
+            .add_route(
+                Route::new()
+                    .capability(Capability::dictionary("diagnostics"))
+                    .from(Ref::parent())
+                    .to(&pm),
+            )
+            .await
+            .unwrap();
+        if let Some(requests) = setup.role_requests {
+            let roles = builder
+                .add_local_child(
+                    "role_manager",
+                    move |handles| role_manager(handles, requests.clone()).boxed(),
+                    ChildOptions::new(),
+                )
+                .await
+                .unwrap();
+            builder
+                .add_route(
+                    Route::new()
+                        .capability(Capability::protocol::<RoleManagerMarker>())
+                        .from(&roles)
+                        .to(&pm),
+                )
+                .await
+                .unwrap();
+        }
+        if setup.max_proxies.is_some() || setup.max_wake_sources.is_some() {
+            builder.init_mutable_config_from_package(&pm).await.unwrap();
+            if let Some(max) = setup.max_proxies {
+                builder.set_config_value(&pm, "max_proxies", max.into()).await.unwrap();
+            }
+            if let Some(max) = setup.max_wake_sources {
+                builder.set_config_value(&pm, "max_wake_sources", max.into()).await.unwrap();
+            }
+        }
+        let instance = builder.build().await.unwrap();
+        let manager =
+            instance.root.connect_to_protocol_at_exposed_dir::<ProxyManagerMarker>().unwrap();
+        Realm { instance, manager }
+    }
+
+    fn connect(&self) -> ProxyManagerProxy {
+        self.instance.root.connect_to_protocol_at_exposed_dir::<ProxyManagerMarker>().unwrap()
+    }
+
+    fn connect_raw(&self) -> zx::Channel {
+        let (client, server) = zx::Channel::create();
+        self.instance
+            .root
+            .connect_request_to_protocol_at_exposed_dir::<ProxyManagerMarker>(ServerEnd::new(
+                server,
+            ))
+            .unwrap();
+        client
+    }
+
+    async fn inspect(&self) -> diagnostics_data::InspectData {
+        let selector =
+            format!("realm_builder\\:{}/proxy_manager:root", self.instance.root.child_name());
+        let mut data = ArchiveReader::inspect().add_selector(selector).snapshot().await.unwrap();
+        assert_eq!(data.len(), 1);
+        data.remove(0)
+    }
+}
+
+/// The container's and the remote's ends of one proxied pair, and the container's counter.
+struct Pair {
+    container: zx::Channel,
+    remote: zx::Channel,
+    counter: zx::Counter,
+}
+
+fn proxy_spec(name: &str) -> (ProxySpec, Pair) {
+    let (container, container_channel) = zx::Channel::create();
+    let (remote_channel, remote) = zx::Channel::create();
+    let counter = zx::Counter::create();
+    let container_counter = counter.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap();
+    (
+        ProxySpec {
+            name: Some(name.to_string()),
+            container_channel: Some(container_channel),
+            remote_channel: Some(remote_channel),
+            counter: Some(counter),
+            ..Default::default()
+        },
+        Pair { container, remote, counter: container_counter },
+    )
+}
+
+async fn add(manager: &ProxyManagerProxy, name: &str) -> (u64, Pair) {
+    let (spec, pair) = proxy_spec(name);
+    let id = manager.add_proxy(spec).await.unwrap().unwrap().id.unwrap();
+    (id, pair)
+}
+
+async fn read_message(channel: &zx::Channel) -> zx::MessageBuf {
+    fasync::OnSignals::new(channel, zx::Signals::CHANNEL_READABLE).await.unwrap();
+    let mut buf = zx::MessageBuf::new();
+    channel.read(&mut buf).unwrap();
+    buf
+}
+
+async fn epitaph(channel: &zx::Channel) -> zx::Status {
+    loop {
+        fasync::OnSignals::new(
+            channel,
+            zx::Signals::CHANNEL_READABLE | zx::Signals::CHANNEL_PEER_CLOSED,
+        )
+        .await
+        .unwrap();
+        let mut buf = zx::MessageBuf::new();
+        channel.read(&mut buf).expect("the connection closed without an epitaph");
+        let bytes = buf.bytes().to_vec();
+        if bytes.len() == 24 && bytes[8..16] == [0xff; 8] {
+            return zx::Status::from_raw(i32::from_le_bytes(bytes[16..20].try_into().unwrap()));
+        }
+    }
+}
+
+#[fuchsia::test]
+async fn traffic_flows_both_ways_with_handles_and_is_counted() {
+    let realm = Realm::start(Setup::default()).await;
+    let (_, pair) = add(&realm.manager, "wifi").await;
+    let (near, far) = zx::Channel::create();
+    let event = zx::Event::create();
+    let event_koid = event.koid().unwrap();
+    pair.remote.write(b"scan results", &mut [far.into_handle(), event.into_handle()]).unwrap();
+
+    let mut message = read_message(&pair.container).await;
+    assert_eq!(message.bytes(), b"scan results");
+    let far = zx::Channel::from(message.take_handle(0).unwrap());
+    assert_eq!(message.take_handle(1).unwrap().koid().unwrap(), event_koid);
+    assert_eq!(pair.counter.read().unwrap(), 1, "counted before the container could read it");
+    far.write(b"through a proxied handle", &mut []).unwrap();
+    assert_eq!(read_message(&near).await.bytes(), b"through a proxied handle");
+
+    pair.counter.add(-1).unwrap();
+    pair.container.write(b"ack", &mut []).unwrap();
+    assert_eq!(read_message(&pair.remote).await.bytes(), b"ack");
+    assert_eq!(pair.counter.read().unwrap(), 0, "replies are not counted");
+}
+
+#[fuchsia::test]
+async fn the_watch_reports_activation_and_deactivation_with_resume_reasons() {
+    let realm = Realm::start(Setup::default()).await;
+    assert_eq!(realm.manager.watch_wake_sources().await.unwrap().active, Some(vec![]));
+    let (wifi, pair) = add(&realm.manager, "wifi").await;
+    let (local, remote) = zx::EventPair::create();
+    let alarm = realm
+        .manager
+        .add_wake_source(WakeSourceSpec {
+            name: Some("alarm".to_string()),
+            handle: Some(remote.into_handle()),
+            signals: Some(zx::Signals::USER_0.bits()),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .unwrap();
+
+    pair.remote.write(b"wake", &mut []).unwrap();
+    let state = realm.manager.watch_wake_sources().await.unwrap();
+    assert_eq!((state.active, state.resume_reason.as_deref()), (Some(vec![wifi]), Some("wifi")));
+
+    local.signal_peer(zx::Signals::NONE, zx::Signals::USER_0).unwrap();
+    let state = realm.manager.watch_wake_sources().await.unwrap();
+    assert_eq!(
+        (state.active, state.resume_reason.as_deref()),
+        (Some(vec![wifi, alarm]), Some("wifi,alarm"))
+    );
+
+    read_message(&pair.container).await;
+    pair.counter.add(-1).unwrap();
+    let state = realm.manager.watch_wake_sources().await.unwrap();
+    assert_eq!(state.active, Some(vec![alarm]));
+
+    local.signal_peer(zx::Signals::USER_0, zx::Signals::NONE).unwrap();
+    assert_eq!(realm.manager.watch_wake_sources().await.unwrap().active, Some(vec![]));
+    let remove = ProxyManagerRemoveWakeSourceRequest { id: Some(alarm), ..Default::default() };
+    realm.manager.remove_wake_source(&remove).await.unwrap().unwrap();
+    fasync::OnSignals::new(&local, zx::Signals::EVENTPAIR_PEER_CLOSED).await.unwrap();
+}
+
+#[fuchsia::test]
+async fn removal_delivers_what_is_queued_then_closes_both_channels() {
+    let realm = Realm::start(Setup::default()).await;
+    let (id, pair) = add(&realm.manager, "input").await;
+    for i in 0..100u32 {
+        pair.remote.write(&i.to_le_bytes(), &mut []).unwrap();
+        pair.container.write(&i.to_le_bytes(), &mut []).unwrap();
+    }
+    let request = ProxyManagerRemoveProxyRequest { id: Some(id), ..Default::default() };
+    realm.manager.remove_proxy(&request).await.unwrap().unwrap();
+    let mut buf = zx::MessageBuf::new();
+    for i in 0..100u32 {
+        pair.container.read(&mut buf).unwrap();
+        assert_eq!(buf.bytes(), i.to_le_bytes());
+        pair.remote.read(&mut buf).unwrap();
+        assert_eq!(buf.bytes(), i.to_le_bytes());
+    }
+    assert_eq!(pair.container.read(&mut buf), Err(zx::Status::PEER_CLOSED));
+    assert_eq!(pair.remote.read(&mut buf), Err(zx::Status::PEER_CLOSED));
+    assert_eq!(pair.counter.read().unwrap(), 100);
+}
+
+#[fuchsia::test]
+async fn every_error_is_reported() {
+    let realm = Realm::start(Setup {
+        max_proxies: Some(1),
+        max_wake_sources: Some(2),
+        ..Default::default()
+    })
+    .await;
+    let (_, first) = add(&realm.manager, "first").await;
+
+    let (mut spec, _second) = proxy_spec("second");
+    assert_eq!(realm.manager.add_proxy(spec).await.unwrap(), Err(ProxyManagerError::LimitReached));
+    (spec, _) = proxy_spec("nameless");
+    spec.name = None;
+    assert_eq!(realm.manager.add_proxy(spec).await.unwrap(), Err(ProxyManagerError::InvalidArgs));
+
+    let source = |handle: zx::NullableHandle| WakeSourceSpec {
+        name: Some("source".to_string()),
+        handle: Some(handle),
+        signals: Some(zx::Signals::USER_0.bits()),
+        ..Default::default()
+    };
+    let counter_again = first.counter.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap();
+    assert_eq!(
+        realm.manager.add_wake_source(source(counter_again.into_handle())).await.unwrap(),
+        Err(ProxyManagerError::AlreadyRegistered)
+    );
+    realm
+        .manager
+        .add_wake_source(source(zx::Event::create().into_handle()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        realm.manager.add_wake_source(source(zx::Event::create().into_handle())).await.unwrap(),
+        Err(ProxyManagerError::LimitReached)
+    );
+    let unknown = ProxyManagerRemoveProxyRequest { id: Some(12345), ..Default::default() };
+    assert_eq!(
+        realm.manager.remove_proxy(&unknown).await.unwrap(),
+        Err(ProxyManagerError::NotFound)
+    );
+    let unknown = ProxyManagerRemoveWakeSourceRequest { id: Some(12345), ..Default::default() };
+    assert_eq!(
+        realm.manager.remove_wake_source(&unknown).await.unwrap(),
+        Err(ProxyManagerError::NotFound)
+    );
+}
+
+/// An AddProxy request with name "p" and three handles, made by hand in wire format v2.
+fn add_proxy_message() -> Vec<u8> {
+    let mut m = Vec::new();
+    m.extend(1u32.to_le_bytes());
+    m.extend([2, 0, 0x80, 1]);
+    m.extend(0x38e177cc1a359465_u64.to_le_bytes());
+    m.extend(4u64.to_le_bytes());
+    m.extend(u64::MAX.to_le_bytes());
+    m.extend(24u32.to_le_bytes());
+    m.extend([0, 0, 0, 0]);
+    for _ in 0..3 {
+        m.extend(u32::MAX.to_le_bytes());
+        m.extend(1u16.to_le_bytes());
+        m.extend(1u16.to_le_bytes());
+    }
+    m.extend(1u64.to_le_bytes());
+    m.extend(u64::MAX.to_le_bytes());
+    m.extend([b'p', 0, 0, 0, 0, 0, 0, 0]);
+    m
+}
+
+#[fuchsia::test]
+async fn bad_requests_close_only_their_connection() {
+    let realm = Realm::start(Setup::default()).await;
+    let (_, pair) = add(&realm.manager, "survivor").await;
+
+    let raw = realm.connect_raw();
+    let (spec, _unused) = proxy_spec("p");
+    let mut wrong_type = [
+        zx::Event::create().into_handle(),
+        spec.remote_channel.unwrap().into_handle(),
+        spec.counter.unwrap().into_handle(),
+    ];
+    raw.write(&add_proxy_message(), &mut wrong_type).unwrap();
+    assert_eq!(epitaph(&raw).await, zx::Status::WRONG_TYPE);
+
+    let raw = realm.connect_raw();
+    let (spec, _unused) = proxy_spec("p");
+    let read_only = spec
+        .container_channel
+        .unwrap()
+        .replace_handle(zx::Rights::READ | zx::Rights::TRANSFER)
+        .unwrap();
+    let mut missing_rights = [
+        read_only.into_handle(),
+        spec.remote_channel.unwrap().into_handle(),
+        spec.counter.unwrap().into_handle(),
+    ];
+    raw.write(&add_proxy_message(), &mut missing_rights).unwrap();
+    assert_eq!(epitaph(&raw).await, zx::Status::ACCESS_DENIED);
+
+    let raw = realm.connect_raw();
+    raw.write(&add_proxy_message()[..40], &mut []).unwrap();
+    assert_eq!(epitaph(&raw).await, zx::Status::INVALID_ARGS);
+
+    pair.remote.write(b"still proxied", &mut []).unwrap();
+    assert_eq!(read_message(&pair.container).await.bytes(), b"still proxied");
+    assert_eq!(realm.manager.watch_wake_sources().await.unwrap().active.map(|a| a.len()), Some(1));
+}
+
+#[fuchsia::test]
+async fn proxies_survive_their_client_and_serve_several_clients() {
+    let realm = Realm::start(Setup::default()).await;
+    let first_client = realm.connect();
+    let (id, pair) = add(&first_client, "lasting").await;
+    drop(first_client);
+    pair.remote.write(b"after the client left", &mut []).unwrap();
+    assert_eq!(read_message(&pair.container).await.bytes(), b"after the client left");
+
+    let second_client = realm.connect();
+    let (_, _other) = add(&second_client, "other").await;
+    let request = ProxyManagerRemoveProxyRequest { id: Some(id), ..Default::default() };
+    realm.manager.remove_proxy(&request).await.unwrap().unwrap();
+}
+
+#[fuchsia::test]
+async fn inspect_shows_per_proxy_statistics_wake_sources_and_history() {
+    let realm = Realm::start(Setup::default()).await;
+    let (id, pair) = add(&realm.manager, "wifi").await;
+    pair.remote.write(&[0; 10], &mut [zx::Event::create().into_handle()]).unwrap();
+    read_message(&pair.container).await;
+    pair.container.write(&[0; 4], &mut []).unwrap();
+    read_message(&pair.remote).await;
+    let (closed_id, closed) = add(&realm.manager, "short-lived").await;
+    drop(closed.remote);
+    fasync::OnSignals::new(&closed.container, zx::Signals::CHANNEL_PEER_CLOSED).await.unwrap();
+
+    let data = realm.inspect().await;
+    let (proxy_key, closed_key) = (id.to_string(), closed_id.to_string());
+    assert_data_tree!(data.payload.as_ref().unwrap(), root: contains {
+        config: { max_proxies: 1024u64, max_wake_sources: 2048u64 },
+        totals: contains { proxies_added: 2u64, proxies_ended: 1u64, live_proxies: 1u64 },
+        proxies: {
+            var proxy_key: {
+                name: "wifi",
+                container_channel_koid: NonZeroUintProperty,
+                remote_channel_koid: NonZeroUintProperty,
+                counter_koid: pair.counter.koid().unwrap().raw_koid(),
+                incoming: { messages: 1u64, bytes: 10u64, handles: 1u64 },
+                outgoing: { messages: 1u64, bytes: 4u64, handles: 0u64 },
+                wakes: AnyProperty,
+                pending: 1i64,
+                created_at_ns: AnyProperty,
+                last_message_at_ns: AnyProperty,
+            },
+        },
+        closed_proxies: {
+            var closed_key: contains { name: "short-lived", reason: "remote_closed" },
+        },
+        wake_sources: {
+            var proxy_key: contains { name: "wifi", kind: "proxy", active: true },
+        },
+        "fuchsia.inspect.Health": contains { status: "OK" },
+    });
+    assert_eq!(
+        data.moniker.to_string(),
+        format!("realm_builder:{}/proxy_manager", realm.instance.root.child_name())
+    );
+}
+
+#[fuchsia::test]
+async fn the_proxy_thread_asks_for_the_runners_scheduler_role() {
+    let (sender, mut requests) = mpsc::unbounded();
+    let realm = Realm::start(Setup { role_requests: Some(sender), ..Default::default() }).await;
+    assert_eq!(
+        requests.next().await,
+        Some(("proxy_thread".to_string(), "fuchsia.starnix.runner.proxy".to_string()))
+    );
+    let (_, pair) = add(&realm.manager, "with role").await;
+    pair.remote.write(b"ok", &mut []).unwrap();
+    read_message(&pair.container).await;
+}
+
+#[fuchsia::test]
+async fn destroying_the_realm_stops_the_component_and_closes_its_channels() {
+    let realm = Realm::start(Setup::default()).await;
+    let (_, pair) = add(&realm.manager, "doomed").await;
+    let manager = realm.connect();
+    drop(realm);
+    fasync::OnSignals::new(&pair.container, zx::Signals::CHANNEL_PEER_CLOSED).await.unwrap();
+    fasync::OnSignals::new(&pair.remote, zx::Signals::CHANNEL_PEER_CLOSED).await.unwrap();
+    assert!(manager.watch_wake_sources().await.is_err());
+}
+
+#[test]
+fn configured_wake_source_limits_are_capped_at_the_protocol_maximum() {
+    // Also keeps the product library, whose entry point the host launcher resolves
+    // #meta/proxy_manager.cm to, linked into this test binary.
+    let limits = proxy_manager::config::Limits::new(1, usize::MAX);
+    assert_eq!(limits.max_wake_sources, fidl_fuchsia_starnix_proxy::MAX_WAKE_SOURCES as usize);
+}
