@@ -65,12 +65,7 @@ impl ChildRuntime {
                 let main = *main;
                 std::thread::Builder::new().name(name).spawn(move || {
                     let _entered = instance.enter();
-                    // A stopped component's entry point unwinds with `ComponentStopped`.
-                    if let Err(payload) = std::panic::catch_unwind(main)
-                        && !payload.is::<ComponentStopped>()
-                    {
-                        std::panic::resume_unwind(payload);
-                    }
+                    run_until_stopped(main);
                 })
             }
             Program::Local(implementation) => {
@@ -80,7 +75,8 @@ impl ChildRuntime {
                 let body = implementation(handles);
                 std::thread::Builder::new().name(name).spawn(move || {
                     let _entered = instance.enter();
-                    run_local(&instance, body);
+                    // Nothing observes the body's state after an unwind: it is dropped.
+                    run_until_stopped(std::panic::AssertUnwindSafe(|| run_local(&instance, body)));
                 })
             }
         };
@@ -111,23 +107,26 @@ impl ChildRuntime {
     }
 }
 
-/// Runs a local child's body on this thread until it returns or the instance is stopped.
+/// Runs a registered child's entry point or a local child's body on this thread (which has
+/// entered the child's instance). A stopped instance's executors unwind with
+/// `ComponentStopped` (see fuchsia_async): that is the normal end of a destroyed component;
+/// any other unwind is a real panic and continues.
+fn run_until_stopped(run: impl FnOnce() + std::panic::UnwindSafe) {
+    if let Err(payload) = std::panic::catch_unwind(run)
+        && !payload.is::<ComponentStopped>()
+    {
+        std::panic::resume_unwind(payload);
+    }
+}
+
+/// A local child's body, run on its own executor.
 fn run_local(
     instance: &ComponentInstance,
     body: futures::future::BoxFuture<'static, Result<(), anyhow::Error>>,
 ) {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
-        let stopped = fasync::OnSignals::new(
-            instance.stop_event().as_handle_ref(),
-            zx::Signals::EVENT_SIGNALED,
-        );
-        match futures::future::select(body, stopped).await {
-            futures::future::Either::Left((Err(error), _)) => {
-                log::warn!("local child {} failed: {error:#}", instance.moniker());
-            }
-            futures::future::Either::Left((Ok(()), _)) | futures::future::Either::Right(_) => {}
-        }
-    });
+    if let Err(error) = fasync::LocalExecutor::new().run_singlethreaded(body) {
+        log::warn!("local child {} failed: {error:#}", instance.moniker());
+    }
 }
 
 /// The realm's routing table and children, shared with the router thread.
