@@ -66,11 +66,7 @@ fn proxy_thread(idle: usize) -> ProxyThread {
         let message_counter = zx::Counter::create();
         let counter = message_counter.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap();
         let proxy = ChannelProxy { container_channel, remote_channel, message_counter, name };
-        let work = Work::Proxy {
-            proxy,
-            registration: ProxyRegistration::default(),
-            on_end: Box::new(|_| {}),
-        };
+        let work = Work::Proxy { proxy, registration: ProxyRegistration::default(), ended: None };
         sender.try_send(work).unwrap();
         (remote, container, counter)
     };

@@ -199,11 +199,13 @@ impl ProxyManager {
             counter_koid,
             stats: Arc::clone(&stats),
         };
+        let state_for_end = Arc::clone(&self.state);
         let registration = ProxyRegistration {
             wake_sources: Arc::clone(&self.wake_sources),
             wake_source: Some(id),
             stats,
             stop: stop_signal,
+            on_end: Some(Box::new(move |end: ProxyEnd| record_end(&state_for_end, id, end))),
         };
         let proxy = ChannelProxy {
             container_channel: new.container_channel,
@@ -211,12 +213,8 @@ impl ProxyManager {
             message_counter: new.counter,
             name: new.name,
         };
-        let state_for_end = Arc::clone(&self.state);
-        let on_end = Box::new(move |end: ProxyEnd| {
-            record_end(&state_for_end, id, end.clone());
-            let _ = ended_sender.send(end);
-        });
-        if self.work.try_send(Work::Proxy { proxy, registration, on_end }).is_err() {
+        let work = Work::Proxy { proxy, registration, ended: Some(ended_sender) };
+        if self.work.try_send(work).is_err() {
             self.wake_sources.unregister(id);
             return Err(ManagerError::ProxyThreadGone);
         }
@@ -322,7 +320,8 @@ impl ProxyManager {
     }
 }
 
-/// Moves proxy `id` from the running set to the history. Runs on the proxy thread.
+/// Moves proxy `id` from the running set to the history. Runs on the proxy thread, before
+/// the proxy's channels close.
 fn record_end(state: &Mutex<State>, id: WakeSourceId, end: ProxyEnd) {
     let mut state = lock(state);
     let Some(proxy) = state.proxies.remove(&id) else { return };

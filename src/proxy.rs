@@ -377,6 +377,10 @@ impl StopSignal {
     }
 }
 
+/// Called with a proxy's end, on the proxy thread, after its wake source is gone and before
+/// its channels close: whoever sees a channel close then already sees the end recorded.
+pub type OnProxyEnd = Box<dyn FnOnce(ProxyEnd) + Send>;
+
 /// What a proxy is registered as, and how it reports.
 pub struct ProxyRegistration {
     /// The registry holding the proxy's wake source.
@@ -386,16 +390,18 @@ pub struct ProxyRegistration {
     pub wake_source: Option<WakeSourceId>,
     pub stats: Arc<ProxyStats>,
     pub stop: StopSignal,
+    pub on_end: Option<OnProxyEnd>,
 }
 
 impl Default for ProxyRegistration {
-    /// Unregistered, with fresh statistics and no way to stop it.
+    /// Unregistered, with fresh statistics, no way to stop it and nobody told of its end.
     fn default() -> Self {
         ProxyRegistration {
             wake_sources: Arc::default(),
             wake_source: None,
             stats: Arc::default(),
             stop: StopSignal::default(),
+            on_end: None,
         }
     }
 }
@@ -422,7 +428,8 @@ async fn monitor_counter(
 }
 
 /// Proxies `proxy` until either side closes, forwarding fails, or a stop is requested;
-/// then removes its wake source and closes both channels (by dropping them).
+/// then removes its wake source, reports the end to `registration.on_end`, and closes both
+/// channels (by dropping them).
 pub async fn start_proxy(
     proxy: ChannelProxy,
     mut registration: ProxyRegistration,
@@ -448,6 +455,7 @@ pub async fn start_proxy(
         name: &name,
     };
     let mut stop = std::mem::take(&mut registration.stop);
+    let on_end = registration.on_end.take();
     let forwarding = pin!(forward_until_closed(&channels, &buffers, &stats, &mut stop));
     let monitoring = pin!(async {
         match registration.wake_source {
@@ -471,6 +479,9 @@ pub async fn start_proxy(
     match &end {
         ProxyEnd::Failed(e) => warn!("proxy {name} failed: {e}"),
         other => log::debug!("proxy {name} ended: {other:?}"),
+    }
+    if let Some(on_end) = on_end {
+        on_end(end.clone());
     }
     end
 }

@@ -10,6 +10,7 @@ use crate::proxy::{
 use crate::wake_monitor;
 use crate::wake_sources::{WakeSourceId, WakeSources};
 use fuchsia_async as fasync;
+use futures::channel::oneshot;
 use log::warn;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -20,13 +21,15 @@ pub const PROXY_ROLE_NAME: &str = "fuchsia.starnix.runner.proxy";
 /// The name of the proxy thread.
 pub const PROXY_THREAD_NAME: &str = "proxy_thread";
 
-/// Called with a proxy's end, on the proxy thread, once its channels are closed.
-pub type OnProxyEnd = Box<dyn FnOnce(ProxyEnd) + Send>;
-
 /// Work for the proxy thread.
 pub enum Work {
-    /// Run a proxy until it ends, then report the end.
-    Proxy { proxy: ChannelProxy, registration: ProxyRegistration, on_end: OnProxyEnd },
+    /// Run a proxy until it ends. Its registration reports the end before the channels
+    /// close; `ended` gets it once they are closed.
+    Proxy {
+        proxy: ChannelProxy,
+        registration: ProxyRegistration,
+        ended: Option<oneshot::Sender<ProxyEnd>>,
+    },
     /// Keep `wake_sources` informed of whether `handle` asserts any of `signals`, until
     /// `stop` fires; then close the handle.
     WakeSource {
@@ -72,10 +75,13 @@ pub fn run_proxy_thread(
             let buffers = Rc::new(BounceBuffers::new());
             while let Ok(item) = work.recv().await {
                 match item {
-                    Work::Proxy { proxy, registration, on_end } => {
-                        let buffers = Rc::clone(&buffers);
+                    Work::Proxy { proxy, registration, ended } => {
+                        let proxy = start_proxy(proxy, registration, Rc::clone(&buffers));
                         tasks.spawn_local(async move {
-                            on_end(start_proxy(proxy, registration, buffers).await);
+                            let end = proxy.await;
+                            if let Some(ended) = ended {
+                                let _ = ended.send(end);
+                            }
                         });
                     }
                     Work::WakeSource { id, handle, signals, wake_sources, stop } => {
@@ -125,8 +131,11 @@ mod tests {
                     message_counter: zx::Counter::create(),
                     name: "threaded".to_string(),
                 },
-                registration: ProxyRegistration::default(),
-                on_end: Box::new(move |end| ended_sender.send(end).unwrap()),
+                registration: ProxyRegistration {
+                    on_end: Some(Box::new(move |end| ended_sender.send(end).unwrap())),
+                    ..ProxyRegistration::default()
+                },
+                ended: None,
             })
             .unwrap();
         drop(sender);
