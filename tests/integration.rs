@@ -17,7 +17,11 @@ use fuchsia_component_test::{
 };
 use futures::channel::mpsc;
 use futures::{FutureExt, StreamExt, TryStreamExt};
+use wire::{WATCH_WAKE_SOURCES_ORDINAL, add_proxy_message, epitaph, read_message, request_header};
 use zx::Peered;
+
+#[path = "support/wire.rs"]
+mod wire;
 
 /// (thread name, role) pairs a RoleManager was asked for.
 type RoleRequests = mpsc::UnboundedSender<(String, String)>;
@@ -179,34 +183,16 @@ fn proxy_spec(name: &str) -> (ProxySpec, Pair) {
     )
 }
 
+/// Calls the hanging get until it reports exactly `expected` as active: the first call
+/// answers at once with the current set, every later one when the set changes.
+async fn wait_for_active(manager: &ProxyManagerProxy, expected: &[u64]) {
+    while manager.watch_wake_sources().await.unwrap().active.as_deref() != Some(expected) {}
+}
+
 async fn add(manager: &ProxyManagerProxy, name: &str) -> (u64, Pair) {
     let (spec, pair) = proxy_spec(name);
     let id = manager.add_proxy(spec).await.unwrap().unwrap().id.unwrap();
     (id, pair)
-}
-
-async fn read_message(channel: &zx::Channel) -> zx::MessageBuf {
-    fasync::OnSignals::new(channel, zx::Signals::CHANNEL_READABLE).await.unwrap();
-    let mut buf = zx::MessageBuf::new();
-    channel.read(&mut buf).unwrap();
-    buf
-}
-
-async fn epitaph(channel: &zx::Channel) -> zx::Status {
-    loop {
-        fasync::OnSignals::new(
-            channel,
-            zx::Signals::CHANNEL_READABLE | zx::Signals::CHANNEL_PEER_CLOSED,
-        )
-        .await
-        .unwrap();
-        let mut buf = zx::MessageBuf::new();
-        channel.read(&mut buf).expect("the connection closed without an epitaph");
-        let bytes = buf.bytes().to_vec();
-        if bytes.len() == 24 && bytes[8..16] == [0xff; 8] {
-            return zx::Status::from_raw(i32::from_le_bytes(bytes[16..20].try_into().unwrap()));
-        }
-    }
 }
 
 #[fuchsia::test]
@@ -346,31 +332,10 @@ async fn every_error_is_reported() {
     );
 }
 
-/// An AddProxy request with name "p" and three handles, made by hand in wire format v2.
-fn add_proxy_message() -> Vec<u8> {
-    let mut m = Vec::new();
-    m.extend(1u32.to_le_bytes());
-    m.extend([2, 0, 0x80, 1]);
-    m.extend(0x38e177cc1a359465_u64.to_le_bytes());
-    m.extend(4u64.to_le_bytes());
-    m.extend(u64::MAX.to_le_bytes());
-    m.extend(24u32.to_le_bytes());
-    m.extend([0, 0, 0, 0]);
-    for _ in 0..3 {
-        m.extend(u32::MAX.to_le_bytes());
-        m.extend(1u16.to_le_bytes());
-        m.extend(1u16.to_le_bytes());
-    }
-    m.extend(1u64.to_le_bytes());
-    m.extend(u64::MAX.to_le_bytes());
-    m.extend([b'p', 0, 0, 0, 0, 0, 0, 0]);
-    m
-}
-
 #[fuchsia::test]
 async fn bad_requests_close_only_their_connection() {
     let realm = Realm::start(Setup::default()).await;
-    let (_, pair) = add(&realm.manager, "survivor").await;
+    let (survivor, pair) = add(&realm.manager, "survivor").await;
 
     let raw = realm.connect_raw();
     let (spec, _unused) = proxy_spec("p");
@@ -379,7 +344,7 @@ async fn bad_requests_close_only_their_connection() {
         spec.remote_channel.unwrap().into_handle(),
         spec.counter.unwrap().into_handle(),
     ];
-    raw.write(&add_proxy_message(), &mut wrong_type).unwrap();
+    raw.write(&add_proxy_message(1, 3), &mut wrong_type).unwrap();
     assert_eq!(epitaph(&raw).await, zx::Status::WRONG_TYPE);
 
     let raw = realm.connect_raw();
@@ -394,16 +359,23 @@ async fn bad_requests_close_only_their_connection() {
         spec.remote_channel.unwrap().into_handle(),
         spec.counter.unwrap().into_handle(),
     ];
-    raw.write(&add_proxy_message(), &mut missing_rights).unwrap();
+    raw.write(&add_proxy_message(1, 3), &mut missing_rights).unwrap();
     assert_eq!(epitaph(&raw).await, zx::Status::ACCESS_DENIED);
 
     let raw = realm.connect_raw();
-    raw.write(&add_proxy_message()[..40], &mut []).unwrap();
+    raw.write(&add_proxy_message(1, 0)[..40], &mut []).unwrap();
     assert_eq!(epitaph(&raw).await, zx::Status::INVALID_ARGS);
+
+    let raw = realm.connect_raw();
+    raw.write(&request_header(1, WATCH_WAKE_SOURCES_ORDINAL), &mut []).unwrap();
+    read_message(&raw).await;
+    raw.write(&request_header(2, WATCH_WAKE_SOURCES_ORDINAL), &mut []).unwrap();
+    raw.write(&request_header(3, WATCH_WAKE_SOURCES_ORDINAL), &mut []).unwrap();
+    assert_eq!(epitaph(&raw).await, zx::Status::BAD_STATE);
 
     pair.remote.write(b"still proxied", &mut []).unwrap();
     assert_eq!(read_message(&pair.container).await.bytes(), b"still proxied");
-    assert_eq!(realm.manager.watch_wake_sources().await.unwrap().active.map(|a| a.len()), Some(1));
+    wait_for_active(&realm.manager, &[survivor]).await;
 }
 
 #[fuchsia::test]
@@ -432,6 +404,7 @@ async fn inspect_shows_per_proxy_statistics_wake_sources_and_history() {
     let (closed_id, closed) = add(&realm.manager, "short-lived").await;
     drop(closed.remote);
     fasync::OnSignals::new(&closed.container, zx::Signals::CHANNEL_PEER_CLOSED).await.unwrap();
+    wait_for_active(&realm.manager, &[id]).await;
 
     let data = realm.inspect().await;
     let (proxy_key, closed_key) = (id.to_string(), closed_id.to_string());

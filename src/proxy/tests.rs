@@ -27,16 +27,22 @@ struct Harness {
 }
 
 fn proxied_pair() -> Harness {
+    proxied_pair_with(|_| ProxyRegistration::default())
+}
+
+/// Starts a proxy of fresh channels and counter, registered as `register` decides (given
+/// the counter's koid).
+fn proxied_pair_with(register: impl FnOnce(zx::Koid) -> ProxyRegistration) -> Harness {
     let (container, container_channel) = zx::Channel::create();
     let (remote_channel, remote) = zx::Channel::create();
     let message_counter = zx::Counter::create();
     let counter = message_counter.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap();
-    let task = run_proxy_for_test(ChannelProxy {
-        container_channel,
-        remote_channel,
-        message_counter,
-        name: "test".to_string(),
-    });
+    let registration = register(counter.koid().unwrap());
+    let task = fasync::Task::local(start_proxy(
+        ChannelProxy { container_channel, remote_channel, message_counter, name: "p".to_string() },
+        registration,
+        Rc::new(BounceBuffers::new()),
+    ));
     Harness { container, remote, counter, task }
 }
 
@@ -311,39 +317,23 @@ struct Registered {
 }
 
 fn registered_proxy() -> Registered {
-    let (container, container_channel) = zx::Channel::create();
-    let (remote_channel, remote) = zx::Channel::create();
-    let message_counter = zx::Counter::create();
-    let counter = message_counter.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap();
     let wake_sources = Arc::new(WakeSources::new(8));
-    let id = wake_sources
-        .register(
-            "p",
-            counter.koid().unwrap(),
-            zx::Signals::COUNTER_POSITIVE,
-            WakeSourceKind::Proxy,
-        )
-        .unwrap();
     let stats = Arc::new(ProxyStats::default());
     let (stop, stop_signal) = StopSignal::new();
-    let registration = ProxyRegistration {
-        wake_sources: Arc::clone(&wake_sources),
-        wake_source: Some(id),
-        stats: Arc::clone(&stats),
-        stop: stop_signal,
-    };
-    let task = fasync::Task::local(start_proxy(
-        ChannelProxy { container_channel, remote_channel, message_counter, name: "p".to_string() },
-        registration,
-        Rc::new(BounceBuffers::new()),
-    ));
-    Registered {
-        harness: Harness { container, remote, counter, task },
-        id,
-        wake_sources,
-        stats,
-        stop,
-    }
+    let mut id = 0;
+    let harness = proxied_pair_with(|koid| {
+        id = wake_sources
+            .register("p", koid, zx::Signals::COUNTER_POSITIVE, WakeSourceKind::Proxy)
+            .unwrap();
+        ProxyRegistration {
+            wake_sources: Arc::clone(&wake_sources),
+            wake_source: Some(id),
+            stats: Arc::clone(&stats),
+            stop: stop_signal,
+            on_end: None,
+        }
+    });
+    Registered { harness, id, wake_sources, stats, stop }
 }
 
 #[fuchsia::test]

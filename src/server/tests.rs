@@ -9,6 +9,10 @@ use fidl_fuchsia_starnix_proxy::{
 };
 use fuchsia_async as fasync;
 use std::sync::Arc;
+use wire::{WATCH_WAKE_SOURCES_ORDINAL, add_proxy_message, epitaph, read_message, request_header};
+
+#[path = "../../tests/support/wire.rs"]
+mod wire;
 
 /// A manager with its proxy thread, serving connections as local tasks.
 struct Server {
@@ -62,33 +66,6 @@ fn spec(name: &str) -> (ProxySpec, Peers) {
         },
         Peers { container, remote, counter: peer_counter },
     )
-}
-
-async fn read_message(channel: &zx::Channel) -> zx::MessageBuf {
-    fasync::OnSignals::new(channel, zx::Signals::CHANNEL_READABLE).await.unwrap();
-    let mut buf = zx::MessageBuf::new();
-    channel.read(&mut buf).unwrap();
-    buf
-}
-
-/// Reads messages until the epitaph and returns its status; the channel then reports
-/// PEER_CLOSED. Panics if the channel closes without an epitaph.
-async fn epitaph(channel: &zx::Channel) -> zx::Status {
-    loop {
-        fasync::OnSignals::new(
-            channel,
-            zx::Signals::CHANNEL_READABLE | zx::Signals::CHANNEL_PEER_CLOSED,
-        )
-        .await
-        .unwrap();
-        let mut buf = zx::MessageBuf::new();
-        channel.read(&mut buf).expect("the connection closed without an epitaph");
-        let bytes = buf.bytes().to_vec();
-        if bytes.len() == 24 && bytes[8..16] == [0xff; 8] {
-            assert_eq!(channel.read(&mut buf), Err(zx::Status::PEER_CLOSED));
-            return zx::Status::from_raw(i32::from_le_bytes(bytes[16..20].try_into().unwrap()));
-        }
-    }
 }
 
 #[fuchsia::test]
@@ -214,43 +191,13 @@ async fn a_second_pending_watch_closes_only_that_connection() {
     let server = Server::new(Limits::default());
     let raw = server.connect_raw();
     let other = server.connect();
-    let watch = |txid: u32| {
-        let mut message = txid.to_le_bytes().to_vec();
-        message.extend([2, 0, 0x80, 1]);
-        message.extend(0x672f358f05bff0e_u64.to_le_bytes());
-        message
-    };
+    let watch = |txid: u32| request_header(txid, WATCH_WAKE_SOURCES_ORDINAL);
     raw.write(&watch(1), &mut []).unwrap();
     read_message(&raw).await;
     raw.write(&watch(2), &mut []).unwrap();
     raw.write(&watch(3), &mut []).unwrap();
     assert_eq!(epitaph(&raw).await, zx::Status::BAD_STATE);
     assert_eq!(other.watch_wake_sources().await.unwrap().active, Some(vec![]));
-}
-
-/// An AddProxy request made by hand: name "p" and the given handles, in wire format v2.
-fn add_proxy_message(handles_present: usize) -> Vec<u8> {
-    let mut m = Vec::new();
-    m.extend(7u32.to_le_bytes());
-    m.extend([2, 0, 0x80, 1]);
-    m.extend(0x38e177cc1a359465_u64.to_le_bytes());
-    m.extend(4u64.to_le_bytes());
-    m.extend(u64::MAX.to_le_bytes());
-    m.extend(24u32.to_le_bytes());
-    m.extend([0, 0, 0, 0]);
-    for field in 0..3 {
-        if field < handles_present {
-            m.extend(u32::MAX.to_le_bytes());
-            m.extend(1u16.to_le_bytes());
-            m.extend(1u16.to_le_bytes());
-        } else {
-            m.extend([0; 8]);
-        }
-    }
-    m.extend(1u64.to_le_bytes());
-    m.extend(u64::MAX.to_le_bytes());
-    m.extend([b'p', 0, 0, 0, 0, 0, 0, 0]);
-    m
 }
 
 #[fuchsia::test]
@@ -263,7 +210,7 @@ async fn a_hand_made_request_is_accepted_byte_for_byte() {
         spec.remote_channel.unwrap().into_handle(),
         spec.counter.unwrap().into_handle(),
     ];
-    raw.write(&add_proxy_message(3), &mut handles).unwrap();
+    raw.write(&add_proxy_message(7, 3), &mut handles).unwrap();
     let reply = read_message(&raw).await;
     assert_eq!(&reply.bytes()[..4], 7u32.to_le_bytes());
     assert_eq!(server.manager.live_proxies().len(), 1);
@@ -280,7 +227,7 @@ async fn a_wrong_handle_type_closes_the_connection_with_wrong_type() {
         spec.remote_channel.unwrap().into_handle(),
         spec.counter.unwrap().into_handle(),
     ];
-    raw.write(&add_proxy_message(3), &mut handles).unwrap();
+    raw.write(&add_proxy_message(7, 3), &mut handles).unwrap();
     assert_eq!(epitaph(&raw).await, zx::Status::WRONG_TYPE);
     assert!(server.manager.live_proxies().is_empty());
     assert_eq!(other.watch_wake_sources().await.unwrap().active, Some(vec![]));
@@ -301,7 +248,7 @@ async fn missing_rights_close_the_connection_with_access_denied() {
         spec.remote_channel.unwrap().into_handle(),
         spec.counter.unwrap().into_handle(),
     ];
-    raw.write(&add_proxy_message(3), &mut handles).unwrap();
+    raw.write(&add_proxy_message(7, 3), &mut handles).unwrap();
     assert_eq!(epitaph(&raw).await, zx::Status::ACCESS_DENIED);
     assert!(server.manager.live_proxies().is_empty());
 }
@@ -310,13 +257,13 @@ async fn missing_rights_close_the_connection_with_access_denied() {
 async fn a_malformed_request_closes_the_connection_with_invalid_args() {
     let server = Server::new(Limits::default());
     let raw = server.connect_raw();
-    let mut truncated = add_proxy_message(0);
+    let mut truncated = add_proxy_message(7, 0);
     truncated.truncate(truncated.len() - 8);
     raw.write(&truncated, &mut []).unwrap();
     assert_eq!(epitaph(&raw).await, zx::Status::INVALID_ARGS);
 
     let raw = server.connect_raw();
-    let mut bad_padding = add_proxy_message(0);
+    let mut bad_padding = add_proxy_message(7, 0);
     let last = bad_padding.len() - 1;
     bad_padding[last] = 1;
     raw.write(&bad_padding, &mut []).unwrap();
@@ -342,16 +289,12 @@ async fn proxies_outlive_the_connection_that_added_them() {
 async fn unknown_flexible_methods_get_a_framework_error_and_the_connection_stays() {
     let server = Server::new(Limits::default());
     let raw = server.connect_raw();
-    let mut unknown = 9u32.to_le_bytes().to_vec();
-    unknown.extend([2, 0, 0x80, 1]);
-    unknown.extend(0x1234_5678_9abc_def0_u64.to_le_bytes());
+    let unknown = request_header(9, 0x1234_5678_9abc_def0);
     raw.write(&unknown, &mut []).unwrap();
     let reply = read_message(&raw).await;
     assert_eq!(&reply.bytes()[..4], 9u32.to_le_bytes());
     assert_eq!(&reply.bytes()[8..16], 0x1234_5678_9abc_def0_u64.to_le_bytes());
-    let mut watch = 10u32.to_le_bytes().to_vec();
-    watch.extend([2, 0, 0x80, 1]);
-    watch.extend(0x672f358f05bff0e_u64.to_le_bytes());
+    let watch = request_header(10, WATCH_WAKE_SOURCES_ORDINAL);
     raw.write(&watch, &mut []).unwrap();
     assert_eq!(&read_message(&raw).await.bytes()[..4], 10u32.to_le_bytes());
 }
