@@ -19,7 +19,8 @@ fn wait_published(moniker: &str) {
     }
 }
 
-/// The registered `inspect_publisher` component: publishes, announces it, waits for stop.
+/// The registered `inspect_publisher` component: publishes, announces it, runs until
+/// stopped (its executor then unwinds with `ComponentStopped`).
 fn inspect_publisher_main() {
     let instance = fuchsia_runtime::host::current_component().expect("run as a component");
     fasync::LocalExecutor::new().run_singlethreaded(async {
@@ -29,11 +30,7 @@ fn inspect_publisher_main() {
             inspect_runtime::publish(inspector, inspect_runtime::PublishOptions::default());
         PUBLISHED.0.lock().unwrap().push(instance.moniker().to_owned());
         PUBLISHED.1.notify_all();
-        let _ = fasync::OnSignals::new(
-            instance.stop_event().as_handle_ref(),
-            zx::Signals::EVENT_SIGNALED,
-        )
-        .await;
+        futures::future::pending::<()>().await;
     });
 }
 

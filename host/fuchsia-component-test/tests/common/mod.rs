@@ -7,16 +7,10 @@ use fuchsia_component::server::ServiceFs;
 use fuchsia_runtime::host::{COMPONENT_ENTRIES, ComponentEntry, linkme};
 use futures::{StreamExt, TryStreamExt};
 
-/// Runs `main` until it ends or the component is asked to stop.
+/// Runs `main` on the component's executor, which unwinds with `ComponentStopped` when the
+/// component is stopped (as a `#[fuchsia::main]` executor does).
 fn run_component(main: impl std::future::Future<Output = ()>) {
-    let instance = fuchsia_runtime::host::current_component().expect("run inside an instance");
-    fasync::LocalExecutor::new().run_singlethreaded(async {
-        let stop = fasync::OnSignals::new(
-            instance.stop_event().as_handle_ref(),
-            zx::Signals::EVENT_SIGNALED,
-        );
-        futures::future::select(std::pin::pin!(main), stop).await;
-    });
+    fasync::LocalExecutor::new().run_singlethreaded(main);
 }
 
 enum Incoming {
