@@ -46,9 +46,10 @@ pub struct ProxyStats {
     pub incoming: DirectionStats,
     /// Container -> remote.
     pub outgoing: DirectionStats,
-    /// Times a forwarded message took the counter from non-positive to positive, counted as
-    /// "the value read right after the increment is 1" (a decrement racing between the two
-    /// operations can shift one count).
+    /// Times the counter went from non-positive to positive, as the proxy's wake monitor
+    /// observes it. Only the proxy increments the counter (the container decrements or
+    /// resets it), so each such change is caused by a forwarded message; the monitor's waits
+    /// are latched, so a rise that is undone before the monitor runs still counts.
     wakes: AtomicU64,
     /// Monotonic time of creation, in nanoseconds.
     created_ns: i64,
