@@ -131,11 +131,13 @@ pub enum Forwarded {
 /// If `message_counter` is given it is incremented before the write and decremented again
 /// if the write fails, so that a message that never reached the container leaves no count
 /// behind. A failed counter operation is logged; the message is still delivered, since
-/// dropping it would be worse than a wrong count.
+/// dropping it would be worse than a wrong count. `stats`, if given, counts the message the
+/// same way: before the write, taken back if the write fails.
 pub fn forward_message(
     read_channel: &zx::Channel,
     write_channel: &zx::Channel,
     message_counter: Option<&zx::Counter>,
+    stats: Option<&DirectionStats>,
     bytes: &mut [MaybeUninit<u8>],
     handles: &mut [MaybeUninit<zx::NullableHandle>],
     name: &str,
@@ -150,6 +152,9 @@ pub fn forward_message(
         }
     };
     let (n_bytes, n_handles) = (bytes.len(), handles.len());
+    if let Some(stats) = stats {
+        stats.record(n_bytes, n_handles);
+    }
 
     let counted = message_counter.filter(|counter| match counter.add(1) {
         Ok(()) => true,
@@ -166,6 +171,9 @@ pub fn forward_message(
                 && let Err(undo) = counter.add(-1)
             {
                 error!("proxy {name}: cannot undo the count of an undelivered message: {undo}");
+            }
+            if let Some(stats) = stats {
+                stats.unrecord(n_bytes, n_handles);
             }
             match status {
                 zx::Status::PEER_CLOSED => Ok(Forwarded::DestinationClosed),
@@ -196,33 +204,31 @@ enum Batch {
     Failed(ForwardError),
 }
 
-/// Forwards up to `MAX_BATCH` messages; returns how many were forwarded and why it stopped.
-fn forward_batch(direction: &Direction<'_>, buffers: &BounceBuffers, name: &str) -> (usize, Batch) {
+/// Forwards up to `MAX_BATCH` messages; returns why it stopped.
+fn forward_batch(direction: &Direction<'_>, buffers: &BounceBuffers, name: &str) -> Batch {
     fuchsia_trace::duration!("power", "proxy_manager:forward_batch", "name" => name);
     let mut bytes = buffers.bytes.borrow_mut();
     let mut handles = buffers.handles.borrow_mut();
-    for count in 0..MAX_BATCH {
+    for _ in 0..MAX_BATCH {
         let forwarded = forward_message(
             direction.from,
             direction.to,
             direction.counter,
+            Some(direction.stats),
             &mut bytes,
             &mut handles,
             name,
         );
         let stop = match forwarded {
-            Ok(Forwarded::Message { bytes, handles }) => {
-                direction.stats.record(bytes, handles);
-                continue;
-            }
+            Ok(Forwarded::Message { .. }) => continue,
             Ok(Forwarded::SourceEmpty) => Batch::Idle,
             Ok(Forwarded::SourceClosed) => Batch::SourceClosed,
             Ok(Forwarded::DestinationClosed) => Batch::DestinationClosed,
             Err(e) => Batch::Failed(e),
         };
-        return (count, stop);
+        return stop;
     }
-    (MAX_BATCH, Batch::Full)
+    Batch::Full
 }
 
 /// Waits until either channel is readable or sees its peer close.
@@ -242,7 +248,7 @@ async fn drain(
     name: &str,
 ) -> Result<(), ForwardError> {
     loop {
-        match forward_batch(direction, buffers, name).1 {
+        match forward_batch(direction, buffers, name) {
             Batch::Full => fasync::yield_now().await,
             // The peer's closure is not visible on this end yet; it will be.
             Batch::Idle => {
@@ -272,7 +278,7 @@ async fn deliver_queued(
             if *delivered >= MAX_DRAIN_ON_STOP {
                 continue;
             }
-            match forward_batch(direction, buffers, name).1 {
+            match forward_batch(direction, buffers, name) {
                 Batch::Full => {
                     *delivered += MAX_BATCH;
                     more = true;
@@ -300,7 +306,6 @@ struct Channels<'a> {
 async fn forward_until_closed(
     channels: &Channels<'_>,
     buffers: &BounceBuffers,
-    stats: &ProxyStats,
     stop: &mut StopSignal,
 ) -> ProxyEnd {
     let Channels { incoming, outgoing, name } = channels;
@@ -315,12 +320,10 @@ async fn forward_until_closed(
             Some(Ok(())) => {}
         }
         loop {
-            let (forwarded_in, batch_in) = forward_batch(incoming, buffers, name);
-            let (forwarded_out, batch_out) = forward_batch(outgoing, buffers, name);
-            if forwarded_in + forwarded_out > 0 {
-                stats.record_activity(zx::MonotonicInstant::get());
-            }
-            let end = match (batch_in, batch_out) {
+            let end = match (
+                forward_batch(incoming, buffers, name),
+                forward_batch(outgoing, buffers, name),
+            ) {
                 (Batch::Failed(e), _) | (_, Batch::Failed(e)) => ProxyEnd::Failed(e),
                 // The remote is gone and everything it wrote reached the container.
                 (Batch::SourceClosed, _) => ProxyEnd::RemoteClosed,
@@ -415,10 +418,11 @@ async fn monitor_counter(
 ) -> Infallible {
     let status =
         wake_monitor::monitor(counter.as_handle_ref(), zx::Signals::COUNTER_POSITIVE, |active| {
-            registration.wake_sources.set_active(id, active);
+            // Counted first, so that whoever sees the source active also sees the wake.
             if active {
                 registration.stats.record_wake();
             }
+            registration.wake_sources.set_active(id, active);
         })
         .await;
     warn!(
@@ -456,7 +460,7 @@ pub async fn start_proxy(
     };
     let mut stop = std::mem::take(&mut registration.stop);
     let on_end = registration.on_end.take();
-    let forwarding = pin!(forward_until_closed(&channels, &buffers, &stats, &mut stop));
+    let forwarding = pin!(forward_until_closed(&channels, &buffers, &mut stop));
     let monitoring = pin!(async {
         match registration.wake_source {
             Some(id) => monitor_counter(&counter, id, &registration, &name).await,

@@ -1,15 +1,18 @@
-//! Per-proxy statistics: relaxed atomic counters the proxy thread bumps per message and
-//! Inspect reads when a snapshot is taken.
+//! Per-proxy statistics: relaxed atomic counters (and a clock read) the proxy thread updates
+//! per message, and Inspect reads when a snapshot is taken.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
-/// Traffic in one direction.
+/// Traffic in one direction. A message is counted before it is written on and uncounted if
+/// the write fails, so whoever receives a message also sees it counted.
 #[derive(Debug, Default)]
 pub struct DirectionStats {
     messages: AtomicU64,
     bytes: AtomicU64,
     handles: AtomicU64,
+    /// Monotonic time the last message was counted, in nanoseconds; 0 if none.
+    last_message_ns: AtomicI64,
 }
 
 /// A copy of `DirectionStats` at one moment.
@@ -21,11 +24,27 @@ pub struct DirectionTotals {
 }
 
 impl DirectionStats {
-    /// Counts one forwarded message of `bytes` bytes and `handles` handles.
+    /// Counts one message of `bytes` bytes and `handles` handles about to be forwarded.
     pub fn record(&self, bytes: usize, handles: usize) {
         self.messages.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes as u64, Ordering::Relaxed);
         self.handles.fetch_add(handles as u64, Ordering::Relaxed);
+        self.last_message_ns.store(zx::MonotonicInstant::get().into_nanos(), Ordering::Relaxed);
+    }
+
+    /// Takes back a `record` whose message could not be written.
+    pub fn unrecord(&self, bytes: usize, handles: usize) {
+        self.messages.fetch_sub(1, Ordering::Relaxed);
+        self.bytes.fetch_sub(bytes as u64, Ordering::Relaxed);
+        self.handles.fetch_sub(handles as u64, Ordering::Relaxed);
+    }
+
+    /// When a message was last counted, if ever.
+    pub fn last_message(&self) -> Option<zx::MonotonicInstant> {
+        match self.last_message_ns.load(Ordering::Relaxed) {
+            0 => None,
+            nanos => Some(zx::MonotonicInstant::from_nanos(nanos)),
+        }
     }
 
     pub fn totals(&self) -> DirectionTotals {
@@ -53,8 +72,6 @@ pub struct ProxyStats {
     wakes: AtomicU64,
     /// Monotonic time of creation, in nanoseconds.
     created_ns: i64,
-    /// Monotonic time the last batch of messages was forwarded, in nanoseconds; 0 if none.
-    last_message_ns: AtomicI64,
     /// The proxy's counter, shared once the proxy starts, so a reader can report its value.
     counter: OnceLock<std::sync::Arc<zx::Counter>>,
 }
@@ -66,7 +83,6 @@ impl Default for ProxyStats {
             outgoing: DirectionStats::default(),
             wakes: AtomicU64::new(0),
             created_ns: zx::MonotonicInstant::get().into_nanos(),
-            last_message_ns: AtomicI64::new(0),
             counter: OnceLock::new(),
         }
     }
@@ -85,17 +101,9 @@ impl ProxyStats {
         zx::MonotonicInstant::from_nanos(self.created_ns)
     }
 
-    /// Records that messages were forwarded at `now`.
-    pub fn record_activity(&self, now: zx::MonotonicInstant) {
-        self.last_message_ns.store(now.into_nanos(), Ordering::Relaxed);
-    }
-
-    /// When messages were last forwarded, if ever.
+    /// When a message was last forwarded in either direction, if ever.
     pub fn last_message(&self) -> Option<zx::MonotonicInstant> {
-        match self.last_message_ns.load(Ordering::Relaxed) {
-            0 => None,
-            nanos => Some(zx::MonotonicInstant::from_nanos(nanos)),
-        }
+        self.incoming.last_message().max(self.outgoing.last_message())
     }
 
     /// Shares the proxy's counter with readers; only the first call has an effect.

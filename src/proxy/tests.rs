@@ -2,7 +2,7 @@ use super::{
     BounceBuffers, ChannelProxy, ForwardError, Forwarded, MAX_BATCH, ProxyEnd, ProxyRegistration,
     StopSignal, fasync, forward_message, start_proxy,
 };
-use crate::proxy_stats::{DirectionTotals, ProxyStats};
+use crate::proxy_stats::{DirectionStats, DirectionTotals, ProxyStats};
 use crate::wake_sources::{WakeSourceKind, WakeSources};
 use std::mem::MaybeUninit;
 use std::rc::Rc;
@@ -401,10 +401,10 @@ fn forward_message_reports_an_empty_or_closed_source() {
     let (from, from_peer) = zx::Channel::create();
     let (to, _to_peer) = zx::Channel::create();
     let (mut bytes, mut handles) = buffers();
-    let forwarded = forward_message(&from, &to, None, &mut bytes, &mut handles, "t");
+    let forwarded = forward_message(&from, &to, None, None, &mut bytes, &mut handles, "t");
     assert_eq!(forwarded, Ok(Forwarded::SourceEmpty));
     drop(from_peer);
-    let forwarded = forward_message(&from, &to, None, &mut bytes, &mut handles, "t");
+    let forwarded = forward_message(&from, &to, None, None, &mut bytes, &mut handles, "t");
     assert_eq!(forwarded, Ok(Forwarded::SourceClosed));
 }
 
@@ -416,7 +416,8 @@ fn forward_message_undoes_the_count_when_the_destination_is_closed() {
     let (mut bytes, mut handles) = buffers();
     from_peer.write(b"m", &mut []).unwrap();
     drop(to_peer);
-    let forwarded = forward_message(&from, &to, Some(&counter), &mut bytes, &mut handles, "t");
+    let forwarded =
+        forward_message(&from, &to, Some(&counter), None, &mut bytes, &mut handles, "t");
     assert_eq!(forwarded, Ok(Forwarded::DestinationClosed));
     assert_eq!(counter.read().unwrap(), 0);
 }
@@ -427,13 +428,13 @@ fn forward_message_reports_read_and_write_errors() {
     let (to, _to_peer) = zx::Channel::create();
     let (mut bytes, mut handles) = buffers();
     let write_only = from.replace_handle(zx::Rights::WRITE).unwrap();
-    let forwarded = forward_message(&write_only, &to, None, &mut bytes, &mut handles, "t");
+    let forwarded = forward_message(&write_only, &to, None, None, &mut bytes, &mut handles, "t");
     assert_eq!(forwarded, Err(ForwardError::Read(zx::Status::ACCESS_DENIED)));
 
     let (from, from_peer2) = zx::Channel::create();
     from_peer2.write(b"m", &mut []).unwrap();
     let read_only = to.replace_handle(zx::Rights::READ).unwrap();
-    let forwarded = forward_message(&from, &read_only, None, &mut bytes, &mut handles, "t");
+    let forwarded = forward_message(&from, &read_only, None, None, &mut bytes, &mut handles, "t");
     assert_eq!(forwarded, Err(ForwardError::Write(zx::Status::ACCESS_DENIED)));
     drop(from_peer);
 }
@@ -444,8 +445,11 @@ fn forward_message_delivers_bytes_and_handles() {
     let (to, to_peer) = zx::Channel::create();
     let (mut bytes, mut handles) = buffers();
     from_peer.write(&[1, 2, 3], &mut [zx::Event::create().into_handle()]).unwrap();
-    let forwarded = forward_message(&from, &to, None, &mut bytes, &mut handles, "t");
+    let stats = DirectionStats::default();
+    let forwarded = forward_message(&from, &to, None, Some(&stats), &mut bytes, &mut handles, "t");
     assert_eq!(forwarded, Ok(Forwarded::Message { bytes: 3, handles: 1 }));
+    assert_eq!(stats.totals(), DirectionTotals { messages: 1, bytes: 3, handles: 1 });
+    assert!(stats.last_message().is_some());
     let mut buf = zx::MessageBuf::new();
     to_peer.read(&mut buf).unwrap();
     assert_eq!((buf.bytes(), buf.n_handles()), (&[1u8, 2, 3][..], 1));
