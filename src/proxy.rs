@@ -219,14 +219,13 @@ fn forward_batch(direction: &Direction<'_>, buffers: &BounceBuffers, name: &str)
             &mut handles,
             name,
         );
-        let stop = match forwarded {
+        return match forwarded {
             Ok(Forwarded::Message { .. }) => continue,
             Ok(Forwarded::SourceEmpty) => Batch::Idle,
             Ok(Forwarded::SourceClosed) => Batch::SourceClosed,
             Ok(Forwarded::DestinationClosed) => Batch::DestinationClosed,
             Err(e) => Batch::Failed(e),
         };
-        return stop;
     }
     Batch::Full
 }
