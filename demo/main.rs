@@ -57,11 +57,8 @@ async fn role_manager(handles: LocalComponentHandles) -> Result<(), anyhow::Erro
                 if let RoleManagerRequest::SetRole { payload, responder } = request {
                     let role = payload.role.map(|r| r.role).unwrap_or_default();
                     let thread = match payload.target {
-                        Some(fidl_fuchsia_scheduler::RoleTarget::Thread(handle)) => {
-                            zx::Thread::from(handle)
-                                .get_name()
-                                .map(|n| n.to_string())
-                                .unwrap_or_default()
+                        Some(fidl_fuchsia_scheduler::RoleTarget::Thread(thread)) => {
+                            thread.get_name().map(|n| n.to_string()).unwrap_or_default()
                         }
                         _ => "?".to_string(),
                     };

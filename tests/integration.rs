@@ -43,8 +43,8 @@ async fn role_manager(
                     async move {
                         if let RoleManagerRequest::SetRole { payload, responder } = request {
                             let thread = match payload.target {
-                                Some(fidl_fuchsia_scheduler::RoleTarget::Thread(handle)) => {
-                                    zx::Thread::from(handle).get_name().unwrap().to_string()
+                                Some(fidl_fuchsia_scheduler::RoleTarget::Thread(thread)) => {
+                                    thread.get_name().unwrap().to_string()
                                 }
                                 _ => String::new(),
                             };

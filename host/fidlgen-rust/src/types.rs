@@ -45,9 +45,11 @@ impl<'c> TypeNames<'c> {
         }
     }
 
-    /// The Rust type the runtime uses for a handle of `object_type`.
+    /// The Rust type the runtime uses for a handle of `object_type`; object types the host
+    /// `zx` has no type for are carried as `NullableHandle`.
     fn handle_type(object_type: u32) -> &'static str {
         match object_type {
+            2 => "::fidl::Thread",
             3 => "::fidl::Vmo",
             4 => "::fidl::Channel",
             5 => "::fidl::Event",

@@ -83,7 +83,7 @@ pub fn set_role_for_thread(thread: &zx::Thread, role_name: &str) -> Result<(), E
     let thread = thread
         .duplicate_handle(zx::Rights::SAME_RIGHTS)
         .context("Failed to duplicate thread handle")?;
-    set_role_for_target(RoleTarget::Thread(thread.into()), role_name)?;
+    set_role_for_target(RoleTarget::Thread(thread), role_name)?;
     host::record(koid, role_name);
     Ok(())
 }

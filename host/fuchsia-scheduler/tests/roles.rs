@@ -38,7 +38,7 @@ fn role_manager(
                             };
                             let role = payload.role.map(|r| r.role).unwrap_or_default();
                             let thread_name = match payload.target {
-                                Some(RoleTarget::Thread(handle)) => zx::Thread::from(handle)
+                                Some(RoleTarget::Thread(thread)) => thread
                                     .get_name()
                                     .map(|name| {
                                         String::from_utf8_lossy(name.as_bytes()).into_owned()
