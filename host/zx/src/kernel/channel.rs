@@ -107,17 +107,18 @@ impl ChannelEndpoint {
 
     /// Dequeues the oldest message if it fits in `max_bytes` / `max_handles`.
     pub(crate) fn read(&self, max_bytes: usize, max_handles: usize) -> Result<Message, ReadError> {
-        self.take(|queue| {
-            let front = queue.front()?;
-            Some(if front.bytes.len() > max_bytes || front.handles.len() > max_handles {
-                Err(ReadError::TooSmall {
-                    bytes_avail: front.bytes.len(),
-                    handles_avail: front.handles.len(),
-                })
-            } else {
-                Ok(0)
-            })
-        })
+        let mut state = self.state();
+        let Some(front) = state.queue.front() else {
+            let status = if self.peer_closed() { Status::PEER_CLOSED } else { Status::SHOULD_WAIT };
+            return Err(ReadError::Status(status));
+        };
+        if front.bytes.len() > max_bytes || front.handles.len() > max_handles {
+            return Err(ReadError::TooSmall {
+                bytes_avail: front.bytes.len(),
+                handles_avail: front.handles.len(),
+            });
+        }
+        Ok(self.dequeue(&mut state, 0))
     }
 
     /// Dequeues the reply to call `txid` if it has arrived; otherwise registers `waker` to be
@@ -127,14 +128,10 @@ impl ChannelEndpoint {
         let mut state = self.state();
         if let Some(index) = state.queue.iter().position(|m| m.bytes.get(..4) == Some(&wanted[..]))
         {
-            let reply = state.queue.remove(index).expect("found index is in the queue");
-            if state.queue.is_empty() {
-                self.header.signals.update(Signals::CHANNEL_READABLE, Signals::NONE);
-            }
             state.callers.retain(|(id, _)| *id != txid);
-            return Ok(Some(reply));
+            return Ok(Some(self.dequeue(&mut state, index)));
         }
-        if self.header.signals.get().contains(Signals::CHANNEL_PEER_CLOSED) {
+        if self.peer_closed() {
             state.callers.retain(|(id, _)| *id != txid);
             return Err(Status::PEER_CLOSED);
         }
@@ -150,27 +147,18 @@ impl ChannelEndpoint {
         self.state().callers.retain(|(id, _)| *id != txid);
     }
 
-    /// Removes the message at the index `pick` chooses; SHOULD_WAIT or PEER_CLOSED when it
-    /// chooses none.
-    fn take(
-        &self,
-        pick: impl FnOnce(&VecDeque<Message>) -> Option<Result<usize, ReadError>>,
-    ) -> Result<Message, ReadError> {
-        let mut state = self.state();
-        match pick(&state.queue) {
-            Some(Ok(index)) => {
-                let message = state.queue.remove(index).expect("picked index is in the queue");
-                if state.queue.is_empty() {
-                    self.header.signals.update(Signals::CHANNEL_READABLE, Signals::NONE);
-                }
-                Ok(message)
-            }
-            Some(Err(e)) => Err(e),
-            None if self.header.signals.get().contains(Signals::CHANNEL_PEER_CLOSED) => {
-                Err(ReadError::Status(Status::PEER_CLOSED))
-            }
-            None => Err(ReadError::Status(Status::SHOULD_WAIT)),
+    /// Removes the queued message at `index`, clearing READABLE when the queue empties.
+    fn dequeue(&self, state: &mut EndpointState, index: usize) -> Message {
+        let message = state.queue.remove(index).expect("the index is in the queue");
+        if state.queue.is_empty() {
+            self.header.signals.update(Signals::CHANNEL_READABLE, Signals::NONE);
         }
+        message
+    }
+
+    /// Whether the peer has closed (PEER_CLOSED is asserted on this end).
+    fn peer_closed(&self) -> bool {
+        self.header.signals.get().contains(Signals::CHANNEL_PEER_CLOSED)
     }
 
     /// The last handle to this end closed: unread messages are destroyed (closing the handles
