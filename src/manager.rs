@@ -117,8 +117,16 @@ fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
     state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn koid_of(handle: zx::HandleRef<'_>) -> Result<zx::HandleBasicInfo, ManagerError> {
+fn basic_info_of(handle: zx::HandleRef<'_>) -> Result<zx::HandleBasicInfo, ManagerError> {
     handle.basic_info().map_err(|_| ManagerError::InvalidArgs("invalid handle"))
+}
+
+/// A registry refusal as the manager reports it; `already` says what was registered twice.
+fn registration_refused(error: RegisterError, already: &'static str) -> ManagerError {
+    match error {
+        RegisterError::AlreadyRegistered(_) => ManagerError::AlreadyRegistered(already),
+        RegisterError::LimitReached(_) => ManagerError::LimitReached("wake sources"),
+    }
 }
 
 impl ProxyManager {
@@ -153,19 +161,16 @@ impl ProxyManager {
 
     /// Starts a proxy and registers its counter as a wake source; returns its id.
     pub fn add_proxy(&self, new: NewProxy) -> Result<WakeSourceId, ManagerError> {
-        match self.try_add_proxy(new) {
-            Ok(id) => Ok(id),
-            Err(error) => self.rejected(error),
-        }
+        self.try_add_proxy(new).or_else(|error| self.rejected(error))
     }
 
     fn try_add_proxy(&self, new: NewProxy) -> Result<WakeSourceId, ManagerError> {
         if new.name.is_empty() {
             return Err(ManagerError::InvalidArgs("the name is empty"));
         }
-        let container = koid_of(new.container_channel.as_handle_ref())?;
-        let remote = koid_of(new.remote_channel.as_handle_ref())?;
-        let counter_koid = koid_of(new.counter.as_handle_ref())?.koid;
+        let container = basic_info_of(new.container_channel.as_handle_ref())?;
+        let remote = basic_info_of(new.remote_channel.as_handle_ref())?;
+        let counter_koid = basic_info_of(new.counter.as_handle_ref())?.koid;
         if container.related_koid == remote.koid {
             return Err(ManagerError::InvalidArgs("both channels are ends of one channel"));
         }
@@ -181,12 +186,7 @@ impl ProxyManager {
         let id = self
             .wake_sources
             .register(&new.name, counter_koid, zx::Signals::COUNTER_POSITIVE, WakeSourceKind::Proxy)
-            .map_err(|e| match e {
-                RegisterError::AlreadyRegistered(_) => {
-                    ManagerError::AlreadyRegistered("the counter is already a wake source")
-                }
-                RegisterError::LimitReached(_) => ManagerError::LimitReached("wake sources"),
-            })?;
+            .map_err(|e| registration_refused(e, "the counter is already a wake source"))?;
 
         let stats = Arc::new(ProxyStats::default());
         let (stop, stop_signal) = StopSignal::new();
@@ -247,10 +247,7 @@ impl ProxyManager {
 
     /// Registers a wake source that is not a proxy; returns its id.
     pub fn add_wake_source(&self, new: NewWakeSource) -> Result<WakeSourceId, ManagerError> {
-        match self.try_add_wake_source(new) {
-            Ok(id) => Ok(id),
-            Err(error) => self.rejected(error),
-        }
+        self.try_add_wake_source(new).or_else(|error| self.rejected(error))
     }
 
     fn try_add_wake_source(&self, new: NewWakeSource) -> Result<WakeSourceId, ManagerError> {
@@ -260,7 +257,7 @@ impl ProxyManager {
         if new.signals.is_empty() {
             return Err(ManagerError::InvalidArgs("no signals"));
         }
-        let info = koid_of(new.handle.as_handle_ref())?;
+        let info = basic_info_of(new.handle.as_handle_ref())?;
         if !info.rights.contains(zx::Rights::WAIT) {
             return Err(ManagerError::InvalidArgs("the handle lacks the WAIT right"));
         }
@@ -268,12 +265,7 @@ impl ProxyManager {
         let id = self
             .wake_sources
             .register(&new.name, info.koid, new.signals, WakeSourceKind::Handle)
-            .map_err(|e| match e {
-                RegisterError::AlreadyRegistered(_) => {
-                    ManagerError::AlreadyRegistered("the object is already a wake source")
-                }
-                RegisterError::LimitReached(_) => ManagerError::LimitReached("wake sources"),
-            })?;
+            .map_err(|e| registration_refused(e, "the object is already a wake source"))?;
         let (stop, stop_signal) = StopSignal::new();
         let work = Work::WakeSource {
             id,

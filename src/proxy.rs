@@ -65,7 +65,7 @@ const MAX_MSG_HANDLES: usize = zx::sys::ZX_CHANNEL_MAX_MSG_HANDLES as usize;
 
 /// The buffers every proxy on one thread shares to move one message at a time.
 ///
-/// Owned by the proxy thread (hence `Rc`); borrowed only inside `forward_message`, never
+/// Owned by the proxy thread (hence `Rc`); borrowed only for one `forward_batch`, never
 /// across an await, so the borrows of different proxies never overlap.
 pub struct BounceBuffers {
     bytes: RefCell<Box<[MaybeUninit<u8>]>>,
@@ -415,19 +415,16 @@ async fn monitor_counter(
     registration: &ProxyRegistration,
     name: &str,
 ) -> Infallible {
-    let status =
-        wake_monitor::monitor(counter.as_handle_ref(), zx::Signals::COUNTER_POSITIVE, |active| {
-            // Counted first, so that whoever sees the source active also sees the wake.
-            if active {
-                registration.stats.record_wake();
-            }
-            registration.wake_sources.set_active(id, active);
-        })
-        .await;
-    warn!(
-        "proxy {name}: cannot watch its counter any more ({status}); its wake source stays as last seen"
-    );
-    futures::future::pending().await
+    let on_change = |active| {
+        // Counted first, so that whoever sees the source active also sees the wake.
+        if active {
+            registration.stats.record_wake();
+        }
+        registration.wake_sources.set_active(id, active);
+    };
+    let what = format!("the counter of proxy {name}");
+    wake_monitor::watch(counter.as_handle_ref(), zx::Signals::COUNTER_POSITIVE, on_change, &what)
+        .await
 }
 
 /// Proxies `proxy` until either side closes, forwarding fails, or a stop is requested;

@@ -48,14 +48,10 @@ async fn monitor_wake_source(
     wake_sources: Arc<WakeSources>,
     mut stop: StopSignal,
 ) {
-    let monitoring = std::pin::pin!(async {
-        let status = wake_monitor::monitor(handle.as_handle_ref(), signals, |active| {
-            wake_sources.set_active(id, active)
-        })
-        .await;
-        warn!("wake source {id}: cannot be watched any more ({status}); it stays as last seen");
-        futures::future::pending::<()>().await
-    });
+    let what = format!("wake source {id}");
+    let on_change = |active| wake_sources.set_active(id, active);
+    let monitoring =
+        std::pin::pin!(wake_monitor::watch(handle.as_handle_ref(), signals, on_change, &what));
     futures::future::select(monitoring, std::pin::pin!(stop.wait())).await;
 }
 

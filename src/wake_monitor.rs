@@ -57,6 +57,19 @@ pub async fn monitor(
     }
 }
 
+/// `monitor` for as long as the caller keeps it: if the object can no longer be waited on,
+/// logs why (naming it `what`) and leaves its last reported state in place.
+pub async fn watch(
+    handle: zx::HandleRef<'_>,
+    signals: zx::Signals,
+    on_change: impl FnMut(bool),
+    what: &str,
+) -> std::convert::Infallible {
+    let status = monitor(handle, signals, on_change).await;
+    log::warn!("{what}: cannot be watched any more ({status}); it stays as last seen");
+    futures::future::pending().await
+}
+
 async fn wait_until_clear(
     handle: &zx::HandleRef<'_>,
     signals: zx::Signals,
