@@ -449,21 +449,7 @@ fn proxy(
                     m.decode_body(marker)
                 );
             }
-            MethodKind::OneWay => {
-                let _ = writeln!(
-                    out,
-                    "    pub fn {}(&self{params}) -> ::core::result::Result<(), ::fidl::Error> {{",
-                    m.rust
-                );
-                let _ = writeln!(
-                    out,
-                    "        self.client.send::<{}>({}, {:#x}, {})\n    }}",
-                    m.request.marker(names),
-                    m.request.build(names),
-                    m.method.ordinal,
-                    m.flags()
-                );
-            }
+            MethodKind::OneWay => one_way_method(out, names, m, &params),
             MethodKind::Event => {}
         }
     }
@@ -501,6 +487,24 @@ fn proxy(
         }
     }
     let _ = writeln!(out, "}}");
+}
+
+/// A one-way method of a proxy: the same on the async and the synchronous proxy, whose
+/// clients both send without waiting.
+fn one_way_method(out: &mut String, names: &TypeNames<'_>, m: &MethodInfo<'_>, params: &str) {
+    let _ = writeln!(
+        out,
+        "    pub fn {}(&self{params}) -> ::core::result::Result<(), ::fidl::Error> {{",
+        m.rust
+    );
+    let _ = writeln!(
+        out,
+        "        self.client.send::<{}>({}, {:#x}, {})\n    }}",
+        m.request.marker(names),
+        m.request.build(names),
+        m.method.ordinal,
+        m.flags()
+    );
 }
 
 fn sync_proxy(
@@ -561,21 +565,7 @@ fn sync_proxy(
                     m.decode_body(marker)
                 );
             }
-            MethodKind::OneWay => {
-                let _ = writeln!(
-                    out,
-                    "    pub fn {}(&self{params}) -> ::core::result::Result<(), ::fidl::Error> {{",
-                    m.rust
-                );
-                let _ = writeln!(
-                    out,
-                    "        self.client.send::<{}>({}, {:#x}, {})\n    }}",
-                    m.request.marker(names),
-                    m.request.build(names),
-                    m.method.ordinal,
-                    m.flags()
-                );
-            }
+            MethodKind::OneWay => one_way_method(out, names, m, &params),
             MethodKind::Event => {}
         }
     }
