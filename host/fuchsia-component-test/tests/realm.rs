@@ -454,3 +454,38 @@ fn builders_and_realms_can_move_between_threads() {
     });
     assert_eq!(proxy_on_other_thread.join().unwrap(), "moved");
 }
+
+#[test]
+fn a_child_that_overflows_a_channel_is_stopped_like_a_crashed_component() {
+    run(async {
+        let (writer, reader) = zx::Channel::create();
+        let writer = Arc::new(std::sync::Mutex::new(Some(writer)));
+        let builder = RealmBuilder::new().await.unwrap();
+        builder
+            .add_local_child(
+                "overflowing",
+                move |_handles: LocalComponentHandles| {
+                    let writer = writer.lock().unwrap().take().expect("started once");
+                    async move {
+                        for _ in 0..=zx::host::MAX_PENDING_CHANNEL_MESSAGES {
+                            writer.write(b"m", &mut [])?;
+                        }
+                        unreachable!("the channel-full policy stops the component first");
+                    }
+                    .boxed()
+                },
+                ChildOptions::new().eager(),
+            )
+            .await
+            .unwrap();
+        let _realm = builder.build().await.unwrap();
+        // The component's handles close when it is stopped, as a killed process's do.
+        reader.wait_one(zx::Signals::CHANNEL_PEER_CLOSED, zx::MonotonicInstant::INFINITE).unwrap();
+        let mut buf = zx::MessageBuf::new();
+        let mut queued = 0;
+        while reader.read(&mut buf).is_ok() {
+            queued += 1;
+        }
+        assert_eq!(queued, 3501, "the overflowing write itself succeeded");
+    });
+}
