@@ -94,25 +94,43 @@ pub struct ActiveSet {
 }
 
 impl ActiveSet {
-    /// The names joined by "," (the runner's resume reason), cut at a name boundary so that
-    /// it fits in `max_len` bytes, with "..." marking a cut.
+    /// The names joined by "," (the runner's resume reason), at most `max_len` bytes.
+    ///
+    /// A reason that does not fit is cut and ends with "..." (counted in `max_len`). It
+    /// always names at least the first active source: a first name too long to fit is
+    /// truncated at a UTF-8 character boundary; then as many further whole names as fit are
+    /// added. With `max_len` below 4 no name fits and the reason is as much of "..." as fits.
     pub fn resume_reason(&self, max_len: usize) -> String {
+        const CUT: &str = "...";
         let full = self.names.join(",");
         if full.len() <= max_len {
             return full;
         }
-        let mut reason = String::new();
-        for name in &self.names {
-            let separator = if reason.is_empty() { "" } else { "," };
-            if reason.len() + separator.len() + name.len() + 3 > max_len {
+        let room = max_len.saturating_sub(CUT.len());
+        let mut names = self.names.iter();
+        let mut reason = match names.next() {
+            Some(first) => truncated(first, room).to_string(),
+            None => String::new(),
+        };
+        for name in names {
+            if reason.len() + 1 + name.len() > room {
                 break;
             }
-            reason.push_str(separator);
+            reason.push(',');
             reason.push_str(name);
         }
-        reason.push_str("...");
+        reason.push_str(&CUT[..CUT.len().min(max_len)]);
         reason
     }
+}
+
+/// The longest prefix of `s` of at most `max_len` bytes that ends at a character boundary.
+fn truncated(s: &str, max_len: usize) -> &str {
+    if s.len() <= max_len {
+        return s;
+    }
+    let end = (0..=max_len).rev().find(|&i| s.is_char_boundary(i)).unwrap_or(0);
+    &s[..end]
 }
 
 struct Source {
