@@ -298,3 +298,40 @@ async fn unknown_flexible_methods_get_a_framework_error_and_the_connection_stays
     raw.write(&watch, &mut []).unwrap();
     assert_eq!(&read_message(&raw).await.bytes()[..4], 10u32.to_le_bytes());
 }
+
+/// A header of a two-way request as `request_header`, but strict (no FLEXIBLE flag).
+fn strict_header(txid: u32, ordinal: u64) -> Vec<u8> {
+    let mut header = request_header(txid, ordinal);
+    header[6] = 0;
+    header
+}
+
+#[fuchsia::test]
+async fn every_malformed_header_gets_an_epitaph_and_others_are_still_served() {
+    let server = Server::new(Limits::default());
+    let other = server.connect();
+    let with = |mut bytes: Vec<u8>, index: usize, value: u8| {
+        bytes[index] = value;
+        bytes
+    };
+    let mut client_epitaph = strict_header(0, u64::MAX);
+    client_epitaph.extend([0; 8]);
+    let cases = [
+        ("empty", vec![]),
+        ("short", vec![2; 15]),
+        ("random", vec![0x5e, 0x1f, 0xa7, 0x03, 0xc4, 0x99, 0x41, 0x27, 0xd0, 0x0b, 0x7e, 0x6a]),
+        ("wrong magic", with(add_proxy_message(7, 0), 7, 2)),
+        ("no v2 flag", with(add_proxy_message(7, 0), 4, 0)),
+        ("txid 0 on a two-way method", add_proxy_message(0, 0)),
+        ("unknown strict ordinal", strict_header(8, 0x1234_5678_9abc_def0)),
+        ("client-sent epitaph", client_epitaph),
+    ];
+    for (what, bytes) in cases {
+        let raw = server.connect_raw();
+        raw.write(&bytes, &mut []).unwrap();
+        assert_eq!(epitaph(&raw).await, zx::Status::INVALID_ARGS, "{what}");
+        let (spec, _peers) = spec(what);
+        assert!(other.add_proxy(spec).await.unwrap().is_ok(), "{what}");
+    }
+    assert_eq!(server.manager.totals().proxies_added, 8);
+}
