@@ -135,7 +135,9 @@ impl ProxyManager {
     /// A manager that sends its work to the proxy thread fed by `work`.
     pub fn new(limits: Limits, work: async_channel::Sender<Work>) -> ProxyManager {
         ProxyManager {
-            wake_sources: Arc::new(WakeSources::new(limits.max_wake_sources)),
+            wake_sources: Arc::new(
+                WakeSources::new(limits.max_wake_sources).with_linger_limit(limits.linger_limit),
+            ),
             limits,
             state: Arc::new(Mutex::new(State {
                 proxies: BTreeMap::new(),

@@ -73,6 +73,11 @@ async fn removing_a_proxy_delivers_the_queue_closes_the_channels_and_records_it(
     assert!(peers.container.is_closed().unwrap());
     assert!(peers.remote.is_closed().unwrap());
     assert!(running.manager.live_proxies().is_empty());
+    // The ten delivered messages are unhandled: the source lingers, active, until handled.
+    let lingering = running.manager.wake_sources().active();
+    assert_eq!(lingering.ids, vec![id]);
+    peers.counter.add(-10).unwrap();
+    running.manager.wake_sources().next_change(&lingering).await;
     assert!(running.manager.wake_sources().is_empty());
     let closed = running.manager.closed_proxies();
     assert_eq!(closed.len(), 1);

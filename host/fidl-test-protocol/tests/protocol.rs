@@ -828,6 +828,9 @@ fn events_are_discarded_once_the_event_stream_is_dropped() {
     })
 }
 
+/// Whether an error is the one expected.
+type ErrorCheck = fn(&Error) -> bool;
+
 /// Header-level violations: each is one error item, after which the server can still close
 /// the connection with an epitaph that the client receives (in-tree request streams do not
 /// shut down on these errors).
@@ -852,7 +855,7 @@ fn every_header_violation_leaves_room_for_an_epitaph() {
     )
     .unwrap()
     .0;
-    let cases: Vec<(&str, Vec<u8>, fn(&Error) -> bool)> = vec![
+    let cases: Vec<(&str, Vec<u8>, ErrorCheck)> = vec![
         ("empty", vec![], |e| *e == Error::OutOfRange),
         ("short", vec![1; 15], |e| *e == Error::OutOfRange),
         ("wrong magic", bad_magic, |e| *e == Error::IncompatibleMagicNumber(2)),
