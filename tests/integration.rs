@@ -23,6 +23,9 @@ use zx::Peered;
 #[path = "support/wire.rs"]
 mod wire;
 
+#[path = "adversarial/mod.rs"]
+mod adversarial;
+
 /// (thread name, role) pairs a RoleManager was asked for.
 type RoleRequests = mpsc::UnboundedSender<(String, String)>;
 
