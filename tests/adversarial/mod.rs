@@ -10,7 +10,7 @@
 use super::wire::{ADD_PROXY_ORDINAL, WATCH_WAKE_SOURCES_ORDINAL, epitaph, read_message};
 use super::{Realm, Setup, proxy_spec};
 use fidl_fuchsia_starnix_proxy::{
-    ProxyManagerRemoveProxyRequest, ProxyManagerRemoveWakeSourceRequest, WakeSourceSpec,
+    ProxyManagerRemoveProxyRequest, ProxyManagerRemoveWakeSourceRequest,
 };
 use seeded::Seeded;
 use std::collections::BTreeMap;
