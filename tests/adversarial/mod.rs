@@ -8,7 +8,7 @@
 //! client. Each prints the figures the README states (run with `--nocapture`).
 
 use super::wire::{ADD_PROXY_ORDINAL, WATCH_WAKE_SOURCES_ORDINAL, epitaph, read_message};
-use super::{Realm, Setup, proxy_spec};
+use super::{Realm, Setup, add, proxy_spec, wait_for_active};
 use fidl_fuchsia_starnix_proxy::{
     ProxyManagerRemoveProxyRequest, ProxyManagerRemoveWakeSourceRequest,
 };
@@ -69,7 +69,7 @@ fn raw_case(rng: &mut Seeded) -> (&'static str, Vec<u8>, Expect) {
             let ordinal = known[rng.below(2) as usize];
             let mut bytes = header(nonzero_txid, v2, 0x80, 1, ordinal);
             let len = 1 + 2 * len;
-            bytes.extend(rng.bytes(if len % 8 == 0 { len + 1 } else { len }));
+            bytes.extend(rng.bytes(if len.is_multiple_of(8) { len + 1 } else { len }));
             ("undecodable body", bytes, Expect::Epitaph)
         }
         5 => {
@@ -351,4 +351,21 @@ async fn a_quiet_clients_latency_next_to_a_spammer_is_printed() {
          {alone_max} us; next to a spammer ({SPAMMER_IN_FLIGHT} requests in flight, \
          {answered_during} answered meanwhile) median {spam_median} us, max {spam_max} us"
     );
+}
+
+/// A remote that writes 50 messages and closes at once: the proxy ends, but the container
+/// has 50 unhandled messages, so the proxy's wake source stays active until it handles them.
+#[fuchsia::test]
+async fn counted_messages_keep_the_container_awake_after_their_proxy_ends() {
+    let realm = Realm::start(Setup::default()).await;
+    let (id, pair) = add(&realm.manager, "burst").await;
+    for seq in 0..50u32 {
+        pair.remote.write(&seq.to_le_bytes(), &mut []).unwrap();
+    }
+    drop(pair.remote);
+    assert_eq!(read_until_closed(&pair.container).await, (0..50).collect::<Vec<u32>>());
+    // The proxy has ended (its container channel closed); its source is still active.
+    wait_for_active(&realm.manager, &[id]).await;
+    pair.counter.add(-50).unwrap();
+    wait_for_active(&realm.manager, &[]).await;
 }
