@@ -284,7 +284,14 @@ async fn a_proxy_that_would_close_a_cycle_is_refused_in_any_order() {
         running.manager.add_proxy(one.pop().unwrap()),
         Err(ManagerError::InvalidArgs("both channels are ends of one channel"))
     );
-    for (n, order) in [(2, vec![0, 1]), (2, vec![1, 0]), (3, vec![0, 1, 2]), (3, vec![0, 2, 1])] {
+    let cases = [
+        (2, vec![0, 1]),
+        (2, vec![1, 0]),
+        (3, vec![0, 1, 2]),
+        (3, vec![0, 2, 1]),
+        (10, vec![9, 0, 8, 1, 7, 2, 6, 3, 5, 4]),
+    ];
+    for (n, order) in cases {
         let running = manager(Limits::default());
         let (proxies, _, _) = ring(n, true);
         let mut proxies: Vec<Option<NewProxy>> = proxies.into_iter().map(Some).collect();
