@@ -1,21 +1,37 @@
-//! Limits on what one manager holds.
+//! Limits on what one manager holds, and how long a proxy's wake source outlives it.
 
 /// The most wake sources the protocol allows one manager to hold (`MAX_WAKE_SOURCES` in
 /// fuchsia.starnix.proxy); configured limits are capped at it.
 pub const MAX_WAKE_SOURCES: usize = 4096;
 
 /// How many proxies and wake sources one manager accepts. A proxy's counter is one of its
-/// wake sources, so `max_wake_sources` bounds proxies plus other sources together.
+/// wake sources, so `max_wake_sources` bounds proxies plus other sources together (lingering
+/// sources included).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     pub max_proxies: usize,
     pub max_wake_sources: usize,
+    /// The longest a proxy's wake source lingers after the proxy ends while its counter is
+    /// still positive (see `crate::linger`).
+    pub linger_limit: zx::MonotonicDuration,
 }
 
 impl Limits {
-    /// Limits as configured, with `max_wake_sources` capped at the protocol's maximum.
+    /// Limits as configured, with `max_wake_sources` capped at the protocol's maximum and
+    /// the default linger limit.
     pub fn new(max_proxies: usize, max_wake_sources: usize) -> Limits {
-        Limits { max_proxies, max_wake_sources: max_wake_sources.min(MAX_WAKE_SOURCES) }
+        Limits {
+            max_proxies,
+            max_wake_sources: max_wake_sources.min(MAX_WAKE_SOURCES),
+            linger_limit: crate::wake_sources::DEFAULT_LINGER_LIMIT,
+        }
+    }
+
+    /// These limits with a linger limit of `linger_limit_ms` milliseconds (the structured
+    /// config field `linger_limit_ms`).
+    pub fn with_linger_limit_ms(self, linger_limit_ms: u32) -> Limits {
+        let linger_limit = zx::MonotonicDuration::from_millis(linger_limit_ms.into());
+        Limits { linger_limit, ..self }
     }
 }
 

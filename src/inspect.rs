@@ -2,14 +2,17 @@
 //!
 //! ```text
 //! root:
-//!   config:          max_proxies, max_wake_sources (recorded by the entry point)
+//!   config:          max_proxies, max_wake_sources, linger_limit_ms (by the entry point)
 //!   totals:          proxies_added, proxies_ended, wake_sources_added, wake_sources_removed,
 //!                    requests_rejected, live_proxies, active_wake_sources
 //!   proxies:         <id>: name, *_koid, incoming/outgoing {messages, bytes, handles}, wakes,
 //!                          pending, created_at_ns, last_message_at_ns
 //!   closed_proxies:  <id>: name, reason, incoming/outgoing, wakes, created_at_ns, closed_at_ns
 //!   wake_sources:    <id>: name, kind, koid, signals, active, activation_count,
-//!                          active_since_ns, total_active_ns, max_active_ns, last_change_ns
+//!                          active_since_ns, total_active_ns, max_active_ns, last_change_ns,
+//!                          lingering_since_ns (a proxy's source lingering after its proxy)
+//!   ended_lingers:   <id>: name, began_at_ns, ended_at_ns, end (drained | limit_reached |
+//!                          failed: <status>), pending (counter value at the end)
 //! ```
 //!
 //! Everything here is a lazy node: it is built from the manager's state and the
@@ -19,7 +22,7 @@
 use crate::manager::{ClosedProxy, LiveProxy, ProxyManager};
 use crate::proxy::ProxyEnd;
 use crate::proxy_stats::DirectionTotals;
-use crate::wake_sources::{WakeSourceInfo, WakeSourceKind};
+use crate::wake_sources::{EndedLinger, LingerEnd, WakeSourceInfo, WakeSourceKind};
 use fuchsia_inspect::{Inspector, Node};
 use futures::FutureExt;
 use std::sync::Arc;
@@ -43,6 +46,11 @@ pub fn record(node: &Node, manager: &Arc<ProxyManager>) {
             node.record_child(source.id.to_string(), |child| {
                 record_wake_source(child, &source, now)
             });
+        }
+    });
+    record_lazy(node, "ended_lingers", manager, |node, manager| {
+        for linger in manager.wake_sources().ended_lingers() {
+            node.record_child(linger.id.to_string(), |child| record_ended_linger(child, &linger));
         }
     });
 }
@@ -142,6 +150,28 @@ fn record_wake_source(node: &Node, source: &WakeSourceInfo, now: zx::MonotonicIn
     node.record_int("total_active_ns", activity.total_active_at(now).into_nanos());
     node.record_int("max_active_ns", activity.max_active.into_nanos());
     node.record_int("last_change_ns", activity.last_change.into_nanos());
+    if let Some(since) = source.lingering_since {
+        node.record_int("lingering_since_ns", since.into_nanos());
+    }
+}
+
+/// How a linger's end reads in Inspect.
+pub fn linger_end(end: &LingerEnd) -> String {
+    match end {
+        LingerEnd::Drained => "drained".to_string(),
+        LingerEnd::LimitReached => "limit_reached".to_string(),
+        LingerEnd::Failed(status) => format!("failed: {status}"),
+    }
+}
+
+fn record_ended_linger(node: &Node, linger: &EndedLinger) {
+    node.record_string("name", &linger.name);
+    node.record_int("began_at_ns", linger.began.into_nanos());
+    node.record_int("ended_at_ns", linger.ended.into_nanos());
+    node.record_string("end", linger_end(&linger.end));
+    if let Some(pending) = linger.pending {
+        node.record_int("pending", pending);
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 pub mod component;
 pub mod config;
 pub mod inspect;
+pub mod linger;
 pub mod manager;
 pub mod proxy;
 pub mod proxy_stats;
@@ -21,6 +22,7 @@ pub async fn main() -> Result<(), anyhow::Error> {
     let config = proxy_manager_config::Config::take_from_startup_handle();
     let root = fuchsia_inspect::component::inspector().root();
     root.record_child("config", |node| config.record_inspect(node));
-    let limits = config::Limits::new(config.max_proxies as usize, config.max_wake_sources as usize);
+    let limits = config::Limits::new(config.max_proxies as usize, config.max_wake_sources as usize)
+        .with_linger_limit_ms(config.linger_limit_ms);
     component::run(limits).await
 }

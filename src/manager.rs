@@ -10,7 +10,7 @@ use crate::wake_sources::{RegisterError, WakeSourceId, WakeSourceKind, WakeSourc
 use futures::FutureExt;
 use futures::channel::oneshot;
 use futures::future::Shared;
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// How many closed proxies the history keeps (the oldest is dropped first).
@@ -92,8 +92,10 @@ struct RunningProxy {
 
 struct State {
     proxies: BTreeMap<WakeSourceId, RunningProxy>,
-    /// Koids of every channel end a running proxy holds.
-    channel_koids: HashSet<zx::Koid>,
+    /// Every channel end a running proxy holds, by koid, mapped to the koid of the peer of
+    /// that proxy's other end: where a message read on this end's side ends up. Following
+    /// it finds proxy-to-proxy links (see [`closes_a_cycle`]).
+    channel_koids: HashMap<zx::Koid, zx::Koid>,
     /// Stop switches of the wake sources added with `add_wake_source`.
     handle_sources: HashMap<WakeSourceId, oneshot::Sender<()>>,
     closed: VecDeque<ClosedProxy>,
@@ -133,11 +135,13 @@ impl ProxyManager {
     /// A manager that sends its work to the proxy thread fed by `work`.
     pub fn new(limits: Limits, work: async_channel::Sender<Work>) -> ProxyManager {
         ProxyManager {
-            wake_sources: Arc::new(WakeSources::new(limits.max_wake_sources)),
+            wake_sources: Arc::new(
+                WakeSources::new(limits.max_wake_sources).with_linger_limit(limits.linger_limit),
+            ),
             limits,
             state: Arc::new(Mutex::new(State {
                 proxies: BTreeMap::new(),
-                channel_koids: HashSet::new(),
+                channel_koids: HashMap::new(),
                 handle_sources: HashMap::new(),
                 closed: VecDeque::new(),
                 totals: Totals::default(),
@@ -175,10 +179,13 @@ impl ProxyManager {
             return Err(ManagerError::InvalidArgs("both channels are ends of one channel"));
         }
         let mut state = lock(&self.state);
-        if state.channel_koids.contains(&container.koid)
-            || state.channel_koids.contains(&remote.koid)
+        if state.channel_koids.contains_key(&container.koid)
+            || state.channel_koids.contains_key(&remote.koid)
         {
             return Err(ManagerError::AlreadyRegistered("a channel is already proxied"));
+        }
+        if closes_a_cycle(&state.channel_koids, &container, &remote) {
+            return Err(ManagerError::InvalidArgs("the proxy would close a cycle of proxies"));
         }
         if state.proxies.len() >= self.limits.max_proxies {
             return Err(ManagerError::LimitReached("proxies"));
@@ -218,7 +225,8 @@ impl ProxyManager {
             self.wake_sources.unregister(id);
             return Err(ManagerError::ProxyThreadGone);
         }
-        state.channel_koids.extend([container.koid, remote.koid]);
+        state.channel_koids.insert(container.koid, remote.related_koid);
+        state.channel_koids.insert(remote.koid, container.related_koid);
         state.proxies.insert(id, RunningProxy { info, stop: Some(stop), ended: ended.shared() });
         state.totals.proxies_added += 1;
         Ok(id)
@@ -310,6 +318,32 @@ impl ProxyManager {
     pub fn totals(&self) -> Totals {
         lock(&self.state).totals
     }
+}
+
+/// Whether a proxy of the channel ends `container` and `remote` would close a cycle of
+/// proxies, given the ends running proxies hold (`held`, see `State::channel_koids`).
+///
+/// Each channel end has one peer and each proxy two ends, so proxies linked through their
+/// channels form chains. The walk starts at the peer of the new proxy's remote end and hops
+/// from proxy to proxy through the ends they hold; the chain is a cycle if it comes back to
+/// the new proxy's container end. One hop per running proxy at most, so the walk ends even
+/// if `held` were inconsistent.
+fn closes_a_cycle(
+    held: &HashMap<zx::Koid, zx::Koid>,
+    container: &zx::HandleBasicInfo,
+    remote: &zx::HandleBasicInfo,
+) -> bool {
+    let mut peer = remote.related_koid;
+    for _ in 0..=held.len() / 2 {
+        if peer == container.koid {
+            return true;
+        }
+        match held.get(&peer) {
+            Some(next) => peer = *next,
+            None => return false,
+        }
+    }
+    false
 }
 
 /// Moves proxy `id` from the running set to the history. Runs on the proxy thread, before

@@ -468,7 +468,7 @@ pub async fn start_proxy(
         Either::Right((never, _)) => match never {},
     };
     if let Some(id) = registration.wake_source {
-        registration.wake_sources.unregister(id);
+        crate::linger::after_proxy_end(&registration.wake_sources, id, Arc::clone(&counter));
     }
     fuchsia_trace::instant!(
         "power",

@@ -1,11 +1,17 @@
 //! Serves `fuchsia.starnix.proxy/ProxyManager` connections on top of the manager.
 //!
-//! Each connection's requests run concurrently (a pending hanging get never holds up an
-//! AddProxy on the same connection) on the main executor; nothing here waits for the proxy
-//! thread except RemoveProxy, which waits asynchronously for the drain it asked for. When the
-//! client closes the channel, whatever is still in flight for it is dropped. A request that
-//! cannot be decoded, a handle of the wrong type or without the required rights, or a second
-//! pending hanging get closes that connection with an epitaph; nothing else changes.
+//! Serving is fair: each connection is its own task on the main executor, and it yields
+//! after taking `MAX_REQUESTS_PER_TURN` requests in a row, so no connection can hold off
+//! another connection's reply, a new connection, Inspect or the outgoing directory by more
+//! than that much work, whatever it sends. Within a connection, requests run concurrently (a
+//! pending hanging get never holds up an AddProxy on the same connection); nothing here waits
+//! for the proxy thread except RemoveProxy, which waits asynchronously for the drain it asked
+//! for. When the client closes the channel, whatever is still in flight for it is dropped.
+//! A message that is not a well-formed request (bad header, txid not fitting the method, unknown strict
+//! ordinal, undecodable body), a handle of the wrong type or without the required rights, or
+//! a second pending hanging get closes that connection with an epitaph (the request stream
+//! yields the error without shutting anything down, as in-tree, so the epitaph goes out in
+//! both builds); nothing else changes.
 
 use crate::manager::{ManagerError, NewProxy, NewWakeSource, ProxyManager};
 use crate::wake_sources::ActiveSet;
@@ -15,10 +21,17 @@ use fidl_fuchsia_starnix_proxy::{
     ProxyManagerError, ProxyManagerRequest, ProxyManagerRequestStream, ProxySpec, WakeSourceSpec,
     WakeSourcesState,
 };
+use fuchsia_async as fasync;
+use futures::StreamExt;
 use futures::stream::FuturesUnordered;
-use futures::{FutureExt, StreamExt};
 use log::warn;
 use std::cell::{Cell, RefCell};
+use std::sync::Arc;
+
+/// The most requests one connection takes in a row before it yields to other tasks. Each
+/// request costs at most one manager operation and one reply (RemoveProxy and the hanging
+/// get wait without blocking), so this bounds the work one connection does per turn.
+pub const MAX_REQUESTS_PER_TURN: usize = 16;
 
 /// Why a connection is closed by the server.
 #[derive(Debug, thiserror::Error)]
@@ -89,12 +102,20 @@ pub async fn serve(manager: &ProxyManager, mut stream: ProxyManagerRequestStream
     let control_handle = stream.control_handle();
     let watch = WatchState::default();
     let mut in_flight = FuturesUnordered::new();
+    let mut taken_this_turn = 0;
     let closed_for = loop {
+        if taken_this_turn == MAX_REQUESTS_PER_TURN {
+            fasync::yield_now().await;
+            taken_this_turn = 0;
+        }
         futures::select! {
             request = stream.next() => match request {
                 None => break None,
                 Some(Err(e)) => break Some(ConnectionError::Decode(e)),
-                Some(Ok(request)) => in_flight.push(handle(manager, &watch, request)),
+                Some(Ok(request)) => {
+                    taken_this_turn += 1;
+                    in_flight.push(handle(manager, &watch, request));
+                }
             },
             done = in_flight.select_next_some() => {
                 if let Err(e) = done {
@@ -190,12 +211,19 @@ fn new_wake_source(spec: WakeSourceSpec) -> Result<NewWakeSource, &'static str> 
     })
 }
 
-/// Serves connections handed over by `connections` concurrently until it ends.
+/// Serves each connection handed over by `connections` as its own task until `connections`
+/// ends; then waits for the connections still open to end.
 pub async fn serve_all(
-    manager: &ProxyManager,
+    manager: &Arc<ProxyManager>,
     connections: impl futures::Stream<Item = ProxyManagerRequestStream>,
 ) {
-    connections.for_each_concurrent(None, |stream| serve(manager, stream).boxed_local()).await;
+    let tasks = fasync::Scope::new_with_name("connections");
+    let mut connections = std::pin::pin!(connections);
+    while let Some(stream) = connections.next().await {
+        let manager = Arc::clone(manager);
+        tasks.spawn_local(async move { serve(&manager, stream).await });
+    }
+    tasks.join().await;
 }
 
 #[cfg(test)]

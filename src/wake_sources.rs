@@ -5,8 +5,12 @@
 //! never-reused id, refuses duplicates (by kernel object) and sources beyond the configured
 //! limit, tracks when each source is active with the figures Linux keeps for a wakeup source,
 //! and lets watchers wait for the set of active sources to change.
+//!
+//! A proxy's source may outlive its proxy: while the counter is still positive when the
+//! proxy ends, the source lingers (see `crate::linger`), and the registry keeps the history of
+//! how each linger ended.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard};
 
 /// Identifies a wake source for the life of the component; 0 is never used.
@@ -84,6 +88,38 @@ pub struct WakeSourceInfo {
     pub signals: zx::Signals,
     pub kind: WakeSourceKind,
     pub activity: Activity,
+    /// When its proxy ended, if this is a proxy's source lingering after its proxy.
+    pub lingering_since: Option<zx::MonotonicInstant>,
+}
+
+/// The longest a proxy's wake source lingers after its proxy ends, unless configured.
+pub const DEFAULT_LINGER_LIMIT: zx::MonotonicDuration = zx::MonotonicDuration::from_seconds(5);
+
+/// How many ended lingers the registry remembers (the oldest is dropped first).
+pub const LINGER_HISTORY: usize = 64;
+
+/// How a linger ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LingerEnd {
+    /// The counter was no longer positive: every counted message was handled.
+    Drained,
+    /// The configured limit passed while the counter was still positive.
+    LimitReached,
+    /// The counter could no longer be waited on or read.
+    Failed(zx::Status),
+}
+
+/// A linger that has ended: a proxy's source that stayed registered after its proxy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndedLinger {
+    pub id: WakeSourceId,
+    pub name: String,
+    /// When the proxy ended and the linger began.
+    pub began: zx::MonotonicInstant,
+    pub ended: zx::MonotonicInstant,
+    pub end: LingerEnd,
+    /// The counter's value when the linger ended (unhandled messages left), if readable.
+    pub pending: Option<i64>,
 }
 
 /// The active sources at one moment, in activation order.
@@ -94,25 +130,43 @@ pub struct ActiveSet {
 }
 
 impl ActiveSet {
-    /// The names joined by "," (the runner's resume reason), cut at a name boundary so that
-    /// it fits in `max_len` bytes, with "..." marking a cut.
+    /// The names joined by "," (the runner's resume reason), at most `max_len` bytes.
+    ///
+    /// A reason that does not fit is cut and ends with "..." (counted in `max_len`). It
+    /// always names at least the first active source: a first name too long to fit is
+    /// truncated at a UTF-8 character boundary; then as many further whole names as fit are
+    /// added. With `max_len` below 4 no name fits and the reason is as much of "..." as fits.
     pub fn resume_reason(&self, max_len: usize) -> String {
+        const CUT: &str = "...";
         let full = self.names.join(",");
         if full.len() <= max_len {
             return full;
         }
-        let mut reason = String::new();
-        for name in &self.names {
-            let separator = if reason.is_empty() { "" } else { "," };
-            if reason.len() + separator.len() + name.len() + 3 > max_len {
+        let room = max_len.saturating_sub(CUT.len());
+        let mut names = self.names.iter();
+        let mut reason = match names.next() {
+            Some(first) => truncated(first, room).to_string(),
+            None => String::new(),
+        };
+        for name in names {
+            if reason.len() + 1 + name.len() > room {
                 break;
             }
-            reason.push_str(separator);
+            reason.push(',');
             reason.push_str(name);
         }
-        reason.push_str("...");
+        reason.push_str(&CUT[..CUT.len().min(max_len)]);
         reason
     }
+}
+
+/// The longest prefix of `s` of at most `max_len` bytes that ends at a character boundary.
+fn truncated(s: &str, max_len: usize) -> &str {
+    if s.len() <= max_len {
+        return s;
+    }
+    let end = (0..=max_len).rev().find(|&i| s.is_char_boundary(i)).unwrap_or(0);
+    &s[..end]
 }
 
 struct Source {
@@ -123,6 +177,10 @@ struct Source {
 
 struct State {
     limit: usize,
+    /// The longest a proxy's source lingers after its proxy.
+    linger_limit: zx::MonotonicDuration,
+    /// How the most recent lingers ended, oldest first.
+    ended_lingers: VecDeque<EndedLinger>,
     next_id: WakeSourceId,
     next_activation_seq: u64,
     sources: BTreeMap<WakeSourceId, Source>,
@@ -132,8 +190,9 @@ struct State {
 /// The registry of wake sources.
 ///
 /// Shared (behind `Arc`) by the FIDL server on the main thread, which registers and removes
-/// sources and waits for changes, and the proxy thread, whose monitors report activity and
-/// whose proxies unregister their counters when they end. The mutex is held for one short
+/// sources and waits for changes, and the proxy thread, whose monitors report activity, and
+/// whose ending proxies unregister their counters or make them linger (`crate::linger`, which
+/// also ends the lingers). Inspect reads it from the thread serving Inspect. The mutex is held for one short
 /// operation at a time, never across an await; `changed` is notified after it is released.
 pub struct WakeSources {
     state: Mutex<State>,
@@ -146,6 +205,8 @@ impl WakeSources {
         WakeSources {
             state: Mutex::new(State {
                 limit,
+                linger_limit: DEFAULT_LINGER_LIMIT,
+                ended_lingers: VecDeque::new(),
                 next_id: 1,
                 next_activation_seq: 0,
                 sources: BTreeMap::new(),
@@ -153,6 +214,17 @@ impl WakeSources {
             }),
             changed: event_listener::Event::new(),
         }
+    }
+
+    /// This registry, with proxies' sources lingering at most `limit` after their proxy.
+    pub fn with_linger_limit(self, limit: zx::MonotonicDuration) -> WakeSources {
+        self.state().linger_limit = limit;
+        self
+    }
+
+    /// The longest a proxy's source lingers after its proxy.
+    pub fn linger_limit(&self) -> zx::MonotonicDuration {
+        self.state().linger_limit
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -177,7 +249,15 @@ impl WakeSources {
         let id = state.next_id;
         state.next_id += 1;
         let activity = Activity::new(zx::MonotonicInstant::get());
-        let info = WakeSourceInfo { id, name: name.to_string(), koid, signals, kind, activity };
+        let info = WakeSourceInfo {
+            id,
+            name: name.to_string(),
+            koid,
+            signals,
+            kind,
+            activity,
+            lingering_since: None,
+        };
         state.sources.insert(id, Source { info, activated_at_seq: 0 });
         state.by_koid.insert(koid, id);
         Ok(id)
@@ -200,6 +280,41 @@ impl WakeSources {
             self.changed.notify(usize::MAX);
         }
         Some(removed)
+    }
+
+    /// Marks `id` as lingering after its proxy ended, and active (its counter is positive).
+    /// Returns false if `id` is unknown.
+    pub fn begin_linger(&self, id: WakeSourceId) -> bool {
+        {
+            let mut state = self.state();
+            let Some(source) = state.sources.get_mut(&id) else { return false };
+            source.info.lingering_since = Some(zx::MonotonicInstant::get());
+        }
+        self.set_active(id, true);
+        true
+    }
+
+    /// Unregisters the lingering source `id` and records how its linger ended, with the
+    /// counter's value `pending` at that moment. Unknown or non-lingering ids are ignored.
+    pub fn end_linger(&self, id: WakeSourceId, end: LingerEnd, pending: Option<i64>) {
+        {
+            let mut state = self.state();
+            let Some(began) = state.sources.get(&id).and_then(|s| s.info.lingering_since) else {
+                return;
+            };
+            let name = state.sources[&id].info.name.clone();
+            if state.ended_lingers.len() == LINGER_HISTORY {
+                state.ended_lingers.pop_front();
+            }
+            let ended = zx::MonotonicInstant::get();
+            state.ended_lingers.push_back(EndedLinger { id, name, began, ended, end, pending });
+        }
+        self.unregister(id);
+    }
+
+    /// How the most recent lingers ended, oldest first.
+    pub fn ended_lingers(&self) -> Vec<EndedLinger> {
+        self.state().ended_lingers.iter().cloned().collect()
     }
 
     /// Records whether `id` is active now. Unknown ids are ignored (the source was removed

@@ -23,6 +23,9 @@ use zx::Peered;
 #[path = "support/wire.rs"]
 mod wire;
 
+#[path = "adversarial/mod.rs"]
+mod adversarial;
+
 /// (thread name, role) pairs a RoleManager was asked for.
 type RoleRequests = mpsc::UnboundedSender<(String, String)>;
 
@@ -409,7 +412,7 @@ async fn inspect_shows_per_proxy_statistics_wake_sources_and_history() {
     let data = realm.inspect().await;
     let (proxy_key, closed_key) = (id.to_string(), closed_id.to_string());
     assert_data_tree!(data.payload.as_ref().unwrap(), root: contains {
-        config: { max_proxies: 1024u64, max_wake_sources: 2048u64 },
+        config: { max_proxies: 1024u64, max_wake_sources: 2048u64, linger_limit_ms: 5000u64 },
         totals: contains { proxies_added: 2u64, proxies_ended: 1u64, live_proxies: 1u64 },
         proxies: {
             var proxy_key: {

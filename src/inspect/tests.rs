@@ -79,6 +79,7 @@ async fn the_tree_shows_live_and_closed_proxies_wake_sources_and_totals() {
                 total_active_ns: 0i64, max_active_ns: 0i64, last_change_ns: AnyProperty,
             },
         },
+        ended_lingers: {},
     });
 
     manager.remove_proxy(id).await.unwrap();
@@ -90,6 +91,23 @@ async fn the_tree_shows_live_and_closed_proxies_wake_sources_and_totals() {
                 incoming: { messages: 1u64, bytes: 3u64, handles: 1u64 },
                 outgoing: { messages: 0u64, bytes: 0u64, handles: 0u64 },
                 wakes: 1u64, created_at_ns: AnyProperty, closed_at_ns: AnyProperty,
+            },
+        },
+        wake_sources: contains {
+            var proxy_key: contains { name: "wifi", active: true, lingering_since_ns: AnyProperty },
+        },
+        ended_lingers: {},
+    });
+
+    // The container handles the message: the linger ends, drained.
+    let lingering = manager.wake_sources().active();
+    container_counter.add(-1).unwrap();
+    manager.wake_sources().next_change(&lingering).await;
+    assert_data_tree!(inspector, root: contains {
+        ended_lingers: {
+            var proxy_key: {
+                name: "wifi", began_at_ns: AnyProperty, ended_at_ns: AnyProperty,
+                end: "drained", pending: 0i64,
             },
         },
     });

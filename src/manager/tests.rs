@@ -73,6 +73,11 @@ async fn removing_a_proxy_delivers_the_queue_closes_the_channels_and_records_it(
     assert!(peers.container.is_closed().unwrap());
     assert!(peers.remote.is_closed().unwrap());
     assert!(running.manager.live_proxies().is_empty());
+    // The ten delivered messages are unhandled: the source lingers, active, until handled.
+    let lingering = running.manager.wake_sources().active();
+    assert_eq!(lingering.ids, vec![id]);
+    peers.counter.add(-10).unwrap();
+    running.manager.wake_sources().next_change(&lingering).await;
     assert!(running.manager.wake_sources().is_empty());
     let closed = running.manager.closed_proxies();
     assert_eq!(closed.len(), 1);
@@ -249,4 +254,90 @@ async fn a_missing_proxy_thread_is_reported_not_a_panic() {
     let (new, _peers) = new_proxy("orphan");
     assert_eq!(manager.add_proxy(new), Err(ManagerError::ProxyThreadGone));
     assert!(manager.wake_sources().is_empty());
+}
+
+/// `n` channels; proxy `i` of a ring takes the second end of channel `i` as its container
+/// channel and the first end of channel `i + 1` as its remote channel, so that its remote
+/// peer is proxy `i + 1`'s container channel. With `closed`, channel `n` is channel 0 and the
+/// proxies form a cycle; otherwise they form a chain, and channel 0's first end and channel
+/// `n`'s second end are returned, the ends of the chain.
+fn ring(n: usize, closed: bool) -> (Vec<NewProxy>, Option<zx::Channel>, Option<zx::Channel>) {
+    let channels = if closed { n } else { n + 1 };
+    let (mut firsts, mut seconds): (Vec<_>, Vec<_>) =
+        (0..channels).map(|_| zx::Channel::create()).map(|(a, b)| (Some(a), Some(b))).unzip();
+    let proxies = (0..n)
+        .map(|i| NewProxy {
+            name: format!("p{i}"),
+            container_channel: seconds[i].take().unwrap(),
+            remote_channel: firsts[(i + 1) % channels].take().unwrap(),
+            counter: zx::Counter::create(),
+        })
+        .collect();
+    (proxies, firsts[0].take(), seconds[n % channels].take())
+}
+
+#[fuchsia::test]
+async fn a_proxy_that_would_close_a_cycle_is_refused_in_any_order() {
+    let (mut one, _, _) = ring(1, true);
+    let running = manager(Limits::default());
+    assert_eq!(
+        running.manager.add_proxy(one.pop().unwrap()),
+        Err(ManagerError::InvalidArgs("both channels are ends of one channel"))
+    );
+    let cases = [
+        (2, vec![0, 1]),
+        (2, vec![1, 0]),
+        (3, vec![0, 1, 2]),
+        (3, vec![0, 2, 1]),
+        (10, vec![9, 0, 8, 1, 7, 2, 6, 3, 5, 4]),
+    ];
+    for (n, order) in cases {
+        let running = manager(Limits::default());
+        let (proxies, _, _) = ring(n, true);
+        let mut proxies: Vec<Option<NewProxy>> = proxies.into_iter().map(Some).collect();
+        let (last, rest) = order.split_last().unwrap();
+        for i in rest {
+            running.manager.add_proxy(proxies[*i].take().unwrap()).unwrap();
+        }
+        assert_eq!(
+            running.manager.add_proxy(proxies[*last].take().unwrap()),
+            Err(ManagerError::InvalidArgs("the proxy would close a cycle of proxies")),
+            "cycle of {n} closed by proxy {last}"
+        );
+        assert_eq!(running.manager.live_proxies().len(), n - 1);
+        assert_eq!(running.manager.wake_sources().len(), n - 1);
+        assert_eq!(running.manager.totals().requests_rejected, 1);
+    }
+}
+
+#[fuchsia::test]
+async fn chains_of_proxies_are_allowed_and_forward_through_every_link() {
+    let running = manager(Limits::default());
+    let (proxies, container_end, remote_end) = ring(3, false);
+    let (container_end, remote_end) = (container_end.unwrap(), remote_end.unwrap());
+    let counters: Vec<zx::Counter> = proxies
+        .iter()
+        .map(|p| p.counter.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap())
+        .collect();
+    for proxy in proxies {
+        running.manager.add_proxy(proxy).unwrap();
+    }
+    remote_end.write(b"through", &mut []).unwrap();
+    assert_eq!(read_message(&container_end).await.bytes(), b"through");
+    for counter in &counters {
+        assert_eq!(counter.read().unwrap(), 1);
+    }
+    container_end.write(b"back", &mut []).unwrap();
+    assert_eq!(read_message(&remote_end).await.bytes(), b"back");
+}
+
+#[fuchsia::test]
+async fn a_link_freed_by_an_ended_proxy_no_longer_counts_toward_a_cycle() {
+    let running = manager(Limits::default());
+    let (proxies, _, _) = ring(2, true);
+    let mut proxies = proxies.into_iter();
+    let id = running.manager.add_proxy(proxies.next().unwrap()).unwrap();
+    running.manager.remove_proxy(id).await.unwrap();
+    // Proxy 0's channels are closed; proxy 1 alone links nothing into a cycle.
+    assert!(running.manager.add_proxy(proxies.next().unwrap()).is_ok());
 }

@@ -1,4 +1,4 @@
-use super::serve;
+use super::{MAX_REQUESTS_PER_TURN, serve, serve_all};
 use crate::config::Limits;
 use crate::manager::ProxyManager;
 use crate::proxy_thread::run_proxy_thread;
@@ -297,4 +297,97 @@ async fn unknown_flexible_methods_get_a_framework_error_and_the_connection_stays
     let watch = request_header(10, WATCH_WAKE_SOURCES_ORDINAL);
     raw.write(&watch, &mut []).unwrap();
     assert_eq!(&read_message(&raw).await.bytes()[..4], 10u32.to_le_bytes());
+}
+
+/// A header of a two-way request as `request_header`, but strict (no FLEXIBLE flag).
+fn strict_header(txid: u32, ordinal: u64) -> Vec<u8> {
+    let mut header = request_header(txid, ordinal);
+    header[6] = 0;
+    header
+}
+
+#[fuchsia::test]
+async fn every_malformed_header_gets_an_epitaph_and_others_are_still_served() {
+    let server = Server::new(Limits::default());
+    let other = server.connect();
+    let with = |mut bytes: Vec<u8>, index: usize, value: u8| {
+        bytes[index] = value;
+        bytes
+    };
+    let mut client_epitaph = strict_header(0, u64::MAX);
+    client_epitaph.extend([0; 8]);
+    let cases = [
+        ("empty", vec![]),
+        ("short", vec![2; 15]),
+        ("random", vec![0x5e, 0x1f, 0xa7, 0x03, 0xc4, 0x99, 0x41, 0x27, 0xd0, 0x0b, 0x7e, 0x6a]),
+        ("wrong magic", with(add_proxy_message(7, 0), 7, 2)),
+        ("no v2 flag", with(add_proxy_message(7, 0), 4, 0)),
+        ("txid 0 on a two-way method", add_proxy_message(0, 0)),
+        ("unknown strict ordinal", strict_header(8, 0x1234_5678_9abc_def0)),
+        ("client-sent epitaph", client_epitaph),
+    ];
+    for (what, bytes) in cases {
+        let raw = server.connect_raw();
+        raw.write(&bytes, &mut []).unwrap();
+        assert_eq!(epitaph(&raw).await, zx::Status::INVALID_ARGS, "{what}");
+        let (spec, _peers) = spec(what);
+        assert!(other.add_proxy(spec).await.unwrap().is_ok(), "{what}");
+    }
+    assert_eq!(server.manager.totals().proxies_added, 8);
+}
+
+/// A spammer pipelines requests back to back; a quiet client already connected, and a
+/// client that connects while the spammer is being served, each get their AddProxy
+/// answered after a bounded number of the spammer's requests. Work, not time, is measured:
+/// ids are handed out in the order requests are served, so the spammer's ids below the
+/// quiet proxy's id are the spammer requests served before the quiet one.
+#[fuchsia::test]
+async fn a_spammer_cannot_hold_off_another_connection_by_more_than_bounded_work() {
+    const SPAM: usize = 3000;
+    let server = Server::new(Limits::new(4096, 4096));
+    let (connections, incoming) = futures::channel::mpsc::unbounded();
+    let manager = Arc::clone(&server.manager);
+    fasync::Task::local(async move { serve_all(&manager, incoming).await }).detach();
+    let connect = || {
+        let (proxy, stream) = create_proxy_and_stream::<ProxyManagerMarker>();
+        connections.unbounded_send(stream).unwrap();
+        proxy
+    };
+    let spammer = connect();
+    let spam: Vec<_> = (0..SPAM)
+        .map(|i| {
+            spammer.add_wake_source(WakeSourceSpec {
+                name: Some(format!("spam{i}")),
+                handle: Some(zx::Event::create().into_handle()),
+                signals: Some(zx::Signals::USER_0.bits()),
+                ..Default::default()
+            })
+        })
+        .collect();
+    let quiet = connect();
+    let (quiet_spec, _quiet_peers) = spec("quiet");
+    let quiet_id = quiet.add_proxy(quiet_spec).await.unwrap().unwrap().id.unwrap();
+
+    // A new connection while the spammer still has requests queued: the test runs on the
+    // server's executor, so nothing is served between this count and the request.
+    let served_before_late = server.manager.totals().wake_sources_added as usize;
+    let late = connect();
+    let (late_spec, _late_peers) = spec("late");
+    let late_id = late.add_proxy(late_spec).await.unwrap().unwrap().id.unwrap();
+
+    let spam_ids: Vec<u64> = futures::future::join_all(spam)
+        .await
+        .into_iter()
+        .map(|reply| reply.unwrap().unwrap().id.unwrap())
+        .collect();
+    let before_quiet = spam_ids.iter().filter(|id| **id < quiet_id).count();
+    let before_late = spam_ids.iter().filter(|id| **id < late_id).count() - served_before_late;
+    println!(
+        "fairness: {SPAM} pipelined spammer requests; served before the quiet reply: \
+         {before_quiet}; after a new connection's request and before its reply: {before_late}"
+    );
+    // An open connection waits for at most one turn of each other connection (plus the one
+    // under way); a new one first waits to be accepted and spawned, then to be served.
+    assert!(before_quiet <= 2 * MAX_REQUESTS_PER_TURN, "{before_quiet} before the quiet reply");
+    assert!(before_late <= 4 * MAX_REQUESTS_PER_TURN, "{before_late} before the late reply");
 }

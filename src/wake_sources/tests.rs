@@ -114,6 +114,57 @@ fn resume_reasons_are_joined_and_cut_at_a_name_boundary() {
     };
     assert_eq!(set.resume_reason(1024), "wifi,input,timer");
     assert_eq!(set.resume_reason(13), "wifi,input...");
-    assert_eq!(set.resume_reason(5), "...");
+    assert_eq!(set.resume_reason(5), "wi...");
+    assert_eq!(set.resume_reason(7), "wifi...");
+    assert_eq!(set.resume_reason(3), "...");
+    assert_eq!(set.resume_reason(2), "..");
     assert_eq!(ActiveSet::default().resume_reason(10), "");
+}
+
+fn names(names: &[&str]) -> ActiveSet {
+    ActiveSet {
+        ids: (1..=names.len() as u64).collect(),
+        names: names.iter().map(|n| n.to_string()).collect(),
+    }
+}
+
+#[test]
+fn a_first_name_too_long_to_fit_is_truncated_at_a_character_boundary() {
+    // 1,026 bytes of 3-byte characters: too long for 1,024 on its own.
+    let long = "\u{20ac}".repeat(342);
+    let set = names(&[&long, "wifi"]);
+    let reason = set.resume_reason(1024);
+    // 1,021 bytes of room: 340 whole characters (1,020 bytes), then "...".
+    assert_eq!(reason, format!("{}...", "\u{20ac}".repeat(340)));
+    assert!(reason.len() <= 1024);
+}
+
+#[test]
+fn whole_names_follow_a_truncated_first_name_only_if_they_fit() {
+    // 4-byte characters; the first name fills the room, nothing else fits.
+    let set = names(&[&"\u{1f600}".repeat(300), "a"]);
+    let reason = set.resume_reason(1024);
+    assert_eq!(reason, format!("{}...", "\u{1f600}".repeat(255)));
+    // A first name that fits is followed by as many whole names as fit.
+    let set = names(&["\u{e9}t\u{e9}", &"\u{e9}".repeat(600), "b"]);
+    assert_eq!(set.resume_reason(12), "\u{e9}t\u{e9}...");
+    let set = names(&["\u{e9}t\u{e9}", "b", &"\u{e9}".repeat(600)]);
+    assert_eq!(set.resume_reason(12), "\u{e9}t\u{e9},b...");
+}
+
+#[test]
+fn every_cut_is_at_a_boundary_fits_and_names_the_first_source() {
+    let pieces = ["a", "\u{e9}", "\u{20ac}", "\u{1f600}"];
+    for max_len in 4..40 {
+        for first_len in 1..30 {
+            let first: String = (0..first_len).map(|i| pieces[i % 4]).collect();
+            let set = names(&[&first, "x\u{20ac}", "yy"]);
+            let reason = set.resume_reason(max_len);
+            assert!(reason.len() <= max_len, "{reason:?} longer than {max_len}");
+            let named = reason.strip_suffix("...").unwrap_or(&reason);
+            let first_part = named.split(',').next().unwrap();
+            assert!(!first_part.is_empty(), "{max_len}: {reason:?} names nothing");
+            assert!(first.starts_with(first_part));
+        }
+    }
 }

@@ -257,6 +257,13 @@ fn unknown_flexible_event_is_surfaced_and_the_stream_continues() {
     })
 }
 
+/// Asserts that `stream` has not ended after an error: as in-tree, it goes on reading
+/// (nothing more is queued, so it is pending).
+fn assert_still_reading<S: futures::Stream + Unpin>(stream: &mut S) {
+    use futures::FutureExt;
+    assert!(stream.next().now_or_never().is_none(), "the stream ended or yielded an item");
+}
+
 /// Writes a raw transactional message (header + body) on `channel`.
 fn write_raw(channel: &fidl::Channel, tx_id: u32, ordinal: u64, flags: DynamicFlags, magic: u8) {
     let mut header = TransactionHeader::new(tx_id, ordinal, flags);
@@ -307,7 +314,7 @@ fn ajar_accepts_unknown_flexible_one_way_but_not_two_way() {
         write_raw(&raw, 9, 0x56, DynamicFlags::FLEXIBLE, 1);
         let error = stream.next().await.unwrap().unwrap_err();
         assert!(matches!(error, Error::UnknownOrdinal { ordinal: 0x56, .. }));
-        assert!(stream.next().await.is_none());
+        assert_still_reading(&mut stream);
         drop(stream);
         assert_eq!(raw.is_closed(), Ok(true));
     })
@@ -321,7 +328,7 @@ fn closed_protocol_rejects_even_flexible_one_way() {
         write_raw(&raw, 0, 0x55, DynamicFlags::FLEXIBLE, 1);
         let error = stream.next().await.unwrap().unwrap_err();
         assert!(matches!(error, Error::UnknownOrdinal { ordinal: 0x55, .. }));
-        assert!(stream.next().await.is_none());
+        assert_still_reading(&mut stream);
         drop(stream);
         assert_eq!(raw.is_closed(), Ok(true));
     })
@@ -351,33 +358,33 @@ fn open_protocol_answers_unknown_flexible_two_way_with_a_framework_error() {
 }
 
 #[test]
-fn bad_magic_number_tears_the_connection_down() {
+fn bad_magic_number_is_an_error_and_the_stream_goes_on() {
     run(async {
         let (client, mut stream) = create_request_stream::<EchoMarker>();
         let raw = client.into_channel();
         write_raw(&raw, 0, 0x65403d72763ffd77, DynamicFlags::empty(), 0);
         assert_eq!(stream.next().await.unwrap().unwrap_err(), Error::IncompatibleMagicNumber(0));
-        assert!(stream.next().await.is_none());
+        assert_still_reading(&mut stream);
         drop(stream);
         assert_eq!(raw.is_closed(), Ok(true));
     })
 }
 
 #[test]
-fn message_shorter_than_a_header_tears_the_connection_down() {
+fn message_shorter_than_a_header_is_an_error_and_the_stream_goes_on() {
     run(async {
         let (client, mut stream) = create_request_stream::<EchoMarker>();
         let raw = client.into_channel();
         raw.write(&[1, 2, 3], &mut []).unwrap();
-        assert_eq!(stream.next().await.unwrap().unwrap_err(), Error::InvalidHeader);
-        assert!(stream.next().await.is_none());
+        assert_eq!(stream.next().await.unwrap().unwrap_err(), Error::OutOfRange);
+        assert_still_reading(&mut stream);
         drop(stream);
         assert_eq!(raw.is_closed(), Ok(true));
     })
 }
 
 #[test]
-fn wrong_txid_use_tears_the_connection_down() {
+fn wrong_txid_use_is_an_error_and_the_stream_goes_on() {
     run(async {
         // Two-way method (Nothing) with txid 0.
         let (client, mut stream) = create_request_stream::<EchoMarker>();
@@ -387,7 +394,7 @@ fn wrong_txid_use_tears_the_connection_down() {
             stream.next().await.unwrap().unwrap_err(),
             Error::InvalidRequestTxid { tx_id: 0, .. }
         ));
-        assert!(stream.next().await.is_none());
+        assert_still_reading(&mut stream);
         drop(stream);
         assert_eq!(raw.is_closed(), Ok(true));
 
@@ -401,7 +408,7 @@ fn wrong_txid_use_tears_the_connection_down() {
             stream.next().await.unwrap().unwrap_err(),
             Error::InvalidRequestTxid { tx_id: 5, .. }
         ));
-        assert!(stream.next().await.is_none());
+        assert_still_reading(&mut stream);
         drop(stream);
         assert_eq!(raw.is_closed(), Ok(true));
     })
@@ -416,13 +423,13 @@ fn write_truncated_request_pings(raw: &fidl::Channel) {
 }
 
 #[test]
-fn undecodable_request_ends_the_stream_and_the_channel_closes_with_the_stream() {
+fn undecodable_request_is_an_error_and_the_channel_closes_with_the_stream() {
     run(async {
         let (client, mut stream) = create_request_stream::<EchoMarker>();
         let raw = client.into_channel();
         write_truncated_request_pings(&raw);
         assert_eq!(stream.next().await.unwrap().unwrap_err(), Error::OutOfRange);
-        assert!(stream.next().await.is_none());
+        assert_still_reading(&mut stream);
         // Still open, so the server could send an epitaph ...
         assert_eq!(raw.is_closed(), Ok(false));
         // ... and closed once the stream is gone.
@@ -450,7 +457,6 @@ fn malformed_request_answered_with_an_epitaph() {
         proxy.as_channel().write_etc(&bytes, &mut handles).unwrap();
         let error = stream.next().await.unwrap().unwrap_err();
         assert!(matches!(error, Error::IncorrectHandleSubtype { .. }), "{error:?}");
-        assert!(stream.next().await.is_none());
         stream.control_handle().shutdown_with_epitaph(Status::INVALID_ARGS);
         nothing.drop_without_shutdown();
         let expected = Error::ClientChannelClosed {
@@ -820,4 +826,67 @@ fn events_are_discarded_once_the_event_stream_is_dropped() {
         proxy.request_pings(3).unwrap();
         assert_eq!(proxy.echo_string("calls still work").await.unwrap(), "calls still work");
     })
+}
+
+/// Whether an error is the one expected.
+type ErrorCheck = fn(&Error) -> bool;
+
+/// Header-level violations: each is one error item, after which the server can still close
+/// the connection with an epitaph that the client receives (in-tree request streams do not
+/// shut down on these errors).
+#[test]
+fn every_header_violation_leaves_room_for_an_epitaph() {
+    let header = |tx_id, ordinal, flags| {
+        encode_message::<EmptyPayload>(TransactionHeader::new(tx_id, ordinal, flags), ()).unwrap().0
+    };
+    let no_v2 = {
+        let mut bytes = header(1, 0x35abec1ec6ec2f09, DynamicFlags::empty());
+        bytes[4] = 0;
+        bytes
+    };
+    let bad_magic = {
+        let mut bytes = header(1, 0x35abec1ec6ec2f09, DynamicFlags::empty());
+        bytes[7] = 0x02;
+        bytes
+    };
+    let epitaph = encode_message::<i32>(
+        TransactionHeader::new(0, u64::MAX, DynamicFlags::empty()),
+        Status::OK.into_raw(),
+    )
+    .unwrap()
+    .0;
+    let cases: Vec<(&str, Vec<u8>, ErrorCheck)> = vec![
+        ("empty", vec![], |e| *e == Error::OutOfRange),
+        ("short", vec![1; 15], |e| *e == Error::OutOfRange),
+        ("wrong magic", bad_magic, |e| *e == Error::IncompatibleMagicNumber(2)),
+        ("no v2 flag", no_v2, |e| *e == Error::UnsupportedWireFormatVersion),
+        ("txid 0, two-way", header(0, 0x35abec1ec6ec2f09, DynamicFlags::empty()), |e| {
+            matches!(e, Error::InvalidRequestTxid { tx_id: 0, .. })
+        }),
+        ("unknown strict", header(3, 0x1234, DynamicFlags::empty()), |e| {
+            matches!(e, Error::UnknownOrdinal { ordinal: 0x1234, .. })
+        }),
+        ("client epitaph", epitaph, |e| {
+            matches!(e, Error::UnknownOrdinal { ordinal: u64::MAX, .. })
+        }),
+    ];
+    for (what, bytes, expected) in cases {
+        run(async {
+            let (client, mut stream) = create_request_stream::<EchoMarker>();
+            let raw = client.into_channel();
+            raw.write(&bytes, &mut []).unwrap();
+            let error = stream.next().await.unwrap().unwrap_err();
+            assert!(expected(&error), "{what}: {error:?}");
+            assert_still_reading(&mut stream);
+            stream.control_handle().shutdown_with_epitaph(Status::INVALID_ARGS);
+            assert!(stream.next().await.is_none(), "{what}");
+            let mut buf = fidl::MessageBufEtc::new();
+            raw.read_etc(&mut buf).unwrap();
+            let status = i32::from_le_bytes(buf.bytes()[16..20].try_into().unwrap());
+            assert_eq!(&buf.bytes()[8..16], &u64::MAX.to_le_bytes(), "{what}");
+            assert_eq!(status, Status::INVALID_ARGS.into_raw(), "{what}");
+            drop(stream);
+            assert_eq!(raw.is_closed(), Ok(true), "{what}");
+        });
+    }
 }

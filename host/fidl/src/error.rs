@@ -135,6 +135,9 @@ pub enum Error {
     /// A header with a magic number this runtime does not speak.
     #[error("incompatible magic number {0:#04x}")]
     IncompatibleMagicNumber(u8),
+    /// A header whose at-rest flags do not announce wire format v2.
+    #[error("unsupported wire format version: the header lacks the v2 flag")]
+    UnsupportedWireFormatVersion,
     /// A message with an ordinal the receiver does not accept.
     #[error("unknown ordinal {ordinal:#x} for protocol {protocol_name}")]
     UnknownOrdinal { ordinal: u64, protocol_name: &'static str },

@@ -1,5 +1,14 @@
 //! Server side: the shared connection state behind a request stream, its
 //! control handles and responders.
+//!
+//! Follows in-tree `src/lib/fidl/rust/fidl/src/server.rs` (`ServeInner`) and
+//! the request stream of the fidlgen_rust template
+//! `tools/fidl/fidlgen_rust/codegen/protocol.tmpl`: a message that cannot be
+//! served (a bad header, a txid that does not fit the method, an unknown
+//! strict ordinal, a body that does not decode) is an error item of the
+//! stream and nothing more. It neither shuts the connection down nor ends the
+//! stream, so the server may still send an epitaph with
+//! `shutdown_with_epitaph`, or go on reading.
 
 use std::fmt;
 use std::sync::Arc;
@@ -65,9 +74,11 @@ impl ServeInner {
         self.shutdown.load(Ordering::Acquire)
     }
 
-    /// The next message: `None` after `shutdown*` or once the peer closed;
-    /// a message with a bad header is `Err(InvalidHeader |
-    /// IncompatibleMagicNumber)` and shuts the connection down.
+    /// The next message: `None` after `shutdown*` or once the peer closed; a
+    /// failed read is `Err(ServerRequestRead)`, and a message with a bad
+    /// header `Err(OutOfRange | IncompatibleMagicNumber |
+    /// UnsupportedWireFormatVersion)` (its handles closed). An error does not
+    /// shut the connection down.
     pub fn poll_next_message(&self, cx: &mut Context<'_>) -> Poll<Option<Result<IncomingMessage>>> {
         if self.check_shutdown(cx) {
             return Poll::Ready(None);
@@ -77,32 +88,22 @@ impl ServeInner {
         match self.channel.read_etc(cx, &mut bytes, &mut handles) {
             Poll::Pending => Poll::Pending,
             Poll::Ready(Err(Status::PEER_CLOSED)) => Poll::Ready(None),
-            Poll::Ready(Err(status)) => {
-                self.shutdown();
-                Poll::Ready(Some(Err(Error::ServerRequestRead(status))))
-            }
-            Poll::Ready(Ok(())) => match IncomingMessage::new(bytes, handles) {
-                Ok(message) => Poll::Ready(Some(Ok(message))),
-                Err(error) => {
-                    self.shutdown();
-                    Poll::Ready(Some(Err(error)))
-                }
-            },
+            Poll::Ready(Err(status)) => Poll::Ready(Some(Err(Error::ServerRequestRead(status)))),
+            Poll::Ready(Ok(())) => Poll::Ready(Some(IncomingMessage::new(bytes, handles))),
         }
     }
 
-    /// Decodes a request of a two-way method. A zero txid is an error that
-    /// shuts the connection down. A body that does not decode is an error
-    /// (the generated stream then ends); either way the server may still send
-    /// an epitaph through a control handle, and the channel closes when the
-    /// stream and every control handle and responder are gone, as in-tree.
+    /// Decodes a request of a two-way method. A zero txid
+    /// (`InvalidRequestTxid`) or a body that does not decode is an error; the
+    /// connection stays up, so the server may still send an epitaph through a
+    /// control handle. The channel closes when the stream and every control
+    /// handle and responder are gone, as in-tree.
     pub fn decode_two_way<T: TypeMarker>(
         self: &Arc<Self>,
         message: IncomingMessage,
     ) -> Result<(T::Owned, PendingReply)> {
         let (tx_id, ordinal) = (message.tx_id(), message.ordinal());
         if tx_id == 0 {
-            self.shutdown();
             return Err(Error::InvalidRequestTxid { tx_id, ordinal });
         }
         let flags = message.header().dynamic_flags() & DynamicFlags::FLEXIBLE;
@@ -110,13 +111,11 @@ impl ServeInner {
         Ok((body, PendingReply { inner: Some(self.clone()), tx_id, ordinal, flags }))
     }
 
-    /// Decodes a request of a one-way method. A nonzero txid is an error that
-    /// shuts the connection down; a body that does not decode is an error
-    /// (see [`ServeInner::decode_two_way`]).
+    /// Decodes a request of a one-way method. A nonzero txid or a body that
+    /// does not decode is an error (see [`ServeInner::decode_two_way`]).
     pub fn decode_one_way<T: TypeMarker>(&self, message: IncomingMessage) -> Result<T::Owned> {
         let (tx_id, ordinal) = (message.tx_id(), message.ordinal());
         if tx_id != 0 {
-            self.shutdown();
             return Err(Error::InvalidRequestTxid { tx_id, ordinal });
         }
         message.decode_body::<T>()
@@ -126,7 +125,10 @@ impl ServeInner {
     /// - flexible two-way on an open protocol: replies with the
     ///   `UnknownMethod` framework error, gives `(ordinal, TwoWay)`;
     /// - flexible one-way on an open or ajar protocol: gives `(ordinal, OneWay)`;
-    /// - anything else shuts the connection down: `UnknownOrdinal`.
+    /// - anything else is an error, `UnknownOrdinal`: a strict method, an
+    ///   unknown two-way method of an ajar protocol, any unknown method of a
+    ///   closed one. As in-tree, an epitaph sent by the client is judged like
+    ///   any other ordinal (it is strict unless flagged flexible).
     ///
     /// The request's handles are closed.
     pub fn unknown_method(
@@ -138,7 +140,6 @@ impl ServeInner {
         let (tx_id, ordinal) = (message.tx_id(), message.ordinal());
         let two_way = tx_id != 0;
         let accepted = message.is_flexible()
-            && ordinal != EPITAPH_ORDINAL
             && match openness {
                 Openness::Open => true,
                 Openness::Ajar => !two_way,
@@ -146,7 +147,6 @@ impl ServeInner {
             };
         drop(message);
         if !accepted {
-            self.shutdown();
             return Err(Error::UnknownOrdinal { ordinal, protocol_name });
         }
         if !two_way {

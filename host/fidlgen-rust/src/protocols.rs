@@ -672,6 +672,12 @@ fn events(
     );
 }
 
+/// Emits `{name}RequestStream`, shaped as the in-tree template
+/// (tools/fidl/fidlgen_rust/codegen/protocol.tmpl): it ends (`None`) once the
+/// connection is shut down or the peer closed; a message it cannot serve (bad
+/// header, txid not fitting the method, unknown strict ordinal, undecodable
+/// body) is one `Err` item, after which the stream goes on reading, so the
+/// server can still answer with an epitaph.
 #[allow(clippy::too_many_arguments)]
 fn request_stream(
     out: &mut String,
@@ -726,7 +732,7 @@ fn request_stream(
         let msg = match this.inner.poll_next_message(cx) {{
             ::std::task::Poll::Pending => return ::std::task::Poll::Pending,
             ::std::task::Poll::Ready(None) => {{ this.is_terminated = true; return ::std::task::Poll::Ready(None); }}
-            ::std::task::Poll::Ready(Some(Err(e))) => {{ this.is_terminated = true; return ::std::task::Poll::Ready(Some(Err(e))); }}
+            ::std::task::Poll::Ready(Some(Err(e))) => return ::std::task::Poll::Ready(Some(Err(e))),
             ::std::task::Poll::Ready(Some(Ok(msg))) => msg,
         }};
         let control_handle = {ch} {{ inner: this.inner.clone() }};
@@ -768,10 +774,8 @@ fn request_stream(
         out,
         "            _ => this.inner.unknown_method(msg, {ENC}::Openness::{openness}, {dn}){unknown},"
     );
-    let _ = writeln!(
-        out,
-        "        }};\n        if result.is_err() {{ this.is_terminated = true; }}\n        ::std::task::Poll::Ready(Some(result))\n    }}\n}}"
-    );
+    let _ =
+        writeln!(out, "        }};\n        ::std::task::Poll::Ready(Some(result))\n    }}\n}}");
     let _ = writeln!(
         out,
         "impl ::fidl::__codegen::futures::stream::FusedStream for {name}RequestStream {{"

@@ -298,7 +298,11 @@ impl<ServiceObjTy: ServiceObjTrait> ServiceFs<ServiceObjTy> {
     }
 
     fn add_connection(&mut self, path: Vec<String>, channel: zx::Channel) {
-        let stream = ServerEnd::<fio::DirectoryMarker>::new(channel).into_stream();
+        // A protocol error ends the connection (its channel closes with the stream), as the
+        // in-tree VFS does; the request stream itself goes on after an error, as in-tree.
+        let stream = ServerEnd::<fio::DirectoryMarker>::new(channel)
+            .into_stream()
+            .take_while(|request| futures::future::ready(request.is_ok()));
         self.connections.push(Box::pin(stream.map(move |request| (path.clone(), request))));
     }
 
@@ -383,7 +387,7 @@ impl<ServiceObjTy: ServiceObjTrait> Stream for ServiceFs<ServiceObjTy> {
                     }
                 }
                 // Unknown flexible methods were already answered by the bindings; a broken
-                // connection has been closed by them and ends with its stream.
+                // connection ended with its first error (see `add_connection`).
                 Poll::Ready(Some((_, Ok(_) | Err(_)))) => {}
             }
         }

@@ -122,12 +122,19 @@ pub struct IncomingMessage {
 }
 
 impl IncomingMessage {
-    /// Parses the header: `InvalidHeader` when too short,
-    /// `IncompatibleMagicNumber` for a foreign magic number.
+    /// Parses and validates the header, as in-tree `decode_transaction_header`
+    /// (src/lib/fidl/rust/fidl/src/encoding.rs) does for requests, responses
+    /// and events alike: `OutOfRange` when shorter than a header,
+    /// `IncompatibleMagicNumber` for a foreign magic number,
+    /// `UnsupportedWireFormatVersion` when the at-rest flags lack the v2 bit
+    /// (other at-rest bits are ignored). On error the handles are closed.
     pub fn new(bytes: Vec<u8>, handles: Vec<HandleInfo>) -> Result<IncomingMessage> {
-        let header = TransactionHeader::read(&bytes)?;
+        let header = TransactionHeader::read(&bytes).map_err(|_| Error::OutOfRange)?;
         if !header.is_compatible() {
             return Err(Error::IncompatibleMagicNumber(header.magic_number));
+        }
+        if header.at_rest_flags[0] & WIRE_FORMAT_V2_FLAG == 0 {
+            return Err(Error::UnsupportedWireFormatVersion);
         }
         Ok(IncomingMessage { header, bytes, handles })
     }
