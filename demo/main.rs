@@ -183,7 +183,7 @@ async fn main() -> Result<(), anyhow::Error> {
     let most = proxy_manager::config::MAX_WAKE_SOURCES - 1;
     anyhow::ensure!((flags.proxies as usize) <= most, "--proxies must be at most {most}");
     let realm = build_realm().await.context("building the realm")?;
-    let manager = realm.root.connect_to_protocol_at_exposed_dir::<ProxyManagerMarker>()?;
+    let manager = realm.root.connect_to_protocol_at_exposed_dir::<ProxyManagerProxy>()?;
     let (mut ends, remotes, ids) = add_proxies(&manager, flags.proxies).await?;
     println!(
         "{} proxies added; traffic for {} s at {} msg/s each",

@@ -124,7 +124,7 @@ fn run_local(
     instance: &ComponentInstance,
     body: futures::future::BoxFuture<'static, Result<(), anyhow::Error>>,
 ) {
-    if let Err(error) = fasync::LocalExecutor::new().run_singlethreaded(body) {
+    if let Err(error) = fasync::LocalExecutor::default().run_singlethreaded(body) {
         log::warn!("local child {} failed: {error:#}", instance.moniker());
     }
 }
@@ -251,7 +251,7 @@ fn run_router(
     exposed_server: ServerEnd<fio::DirectoryMarker>,
     exit: zx::Event,
 ) {
-    fasync::LocalExecutor::new().run_singlethreaded(async move {
+    fasync::LocalExecutor::default().run_singlethreaded(async move {
         let mut directories = Vec::new();
         for (child, server) in realm.children.iter().zip(svc_servers) {
             let mut fs = ServiceFs::new_local();
@@ -296,11 +296,13 @@ impl ScopedInstance {
         &self.child_name
     }
 
-    /// Connects to protocol `P` routed from a child to the parent.
-    pub fn connect_to_protocol_at_exposed_dir<P: DiscoverableProtocolMarker>(
+    /// Connects to a protocol routed from a child to the parent. As in-tree
+    /// (src/lib/fuchsia-component-test/src/lib.rs), generic over what it returns: the
+    /// protocol's proxy or `ClientEnd` (`::<EchoProxy>()`), not its marker.
+    pub fn connect_to_protocol_at_exposed_dir<T: fuchsia_component::client::Connect>(
         &self,
-    ) -> Result<P::Proxy, anyhow::Error> {
-        self.connect_to_named_protocol_at_exposed_dir::<P>(P::PROTOCOL_NAME)
+    ) -> Result<T, anyhow::Error> {
+        T::connect_at_dir_root(&self.exposed)
     }
 
     /// Connects to the protocol routed to the parent as `name`.
