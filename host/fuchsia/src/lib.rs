@@ -19,7 +19,7 @@ pub mod __private {
 
     /// Runs a component's main future on a `LocalExecutor`.
     pub fn run_singlethreaded<F: Future>(future: F) -> F::Output {
-        fasync::LocalExecutor::new().run_singlethreaded(future)
+        fasync::LocalExecutor::default().run_singlethreaded(future)
     }
 
     /// Runs a test's future on a `TestExecutor` until it completes.
