@@ -22,12 +22,12 @@ pub const EXPECTED_INCLUDES: [(&str, &str, &str); 4] = [
     (
         "//src/lib/fuchsia",
         "syslog/client.shard.cml",
-        "the Rust logging library's expect_includes (//sdk/lib/syslog:client_includes)",
+        "links src/lib/diagnostics/log/rust, which carries //sdk/lib/syslog:client_includes",
     ),
     (
         "//src/lib/diagnostics/log/rust",
         "syslog/client.shard.cml",
-        "the Rust logging library's expect_includes (//sdk/lib/syslog:client_includes)",
+        "src/lib/diagnostics/log/rust/BUILD.gn (//sdk/lib/syslog:client_includes)",
     ),
     (
         "//src/lib/trace/rust:trace-provider",
