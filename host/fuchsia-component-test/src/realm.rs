@@ -384,6 +384,8 @@ impl RealmInstance {
                 Program::Local(_) => (Vec::new(), Some(outgoing_server)),
             };
             let instance = ComponentInstance::new(moniker, child.url.clone(), startup);
+            // A test's realm's components log for the test, as on Fuchsia.
+            fuchsia::host::inherit_test_logs(&instance);
             instance.singleton::<Namespace>().bind("/svc", svc);
             children.push(ChildRuntime {
                 decl: child,
