@@ -10,16 +10,19 @@
 //! - [`log_settings`]: the `max_severity` a test package allows its tests to log at
 //!   (`test_specs = { log_settings = { max_severity = ".." } }`, default `WARN`), read by
 //!   the host `#[fuchsia::test]`.
+//! - [`trace_provider`]: a component that emits trace events creates a trace provider
+//!   (not an in-tree build check: without one, nothing it traces is ever recorded).
 //!
 //! Each check is a function returning its findings; the binaries (`check-gn-labels`,
-//! `check-manifest-includes`, `check-unit-test-binaries`) print them and exit 1 if there is
-//! any, for `.ci/run`.
+//! `check-manifest-includes`, `check-unit-test-binaries`, `check-trace-provider`) print
+//! them and exit 1 if there is any, for `.ci/run`.
 
 pub mod build_graph;
 pub mod gn;
 pub mod includes;
 pub mod labels;
 pub mod log_settings;
+pub mod trace_provider;
 pub mod unit_tests;
 
 /// Reads and parses the `BUILD.gn` at `path`, or says why it cannot.

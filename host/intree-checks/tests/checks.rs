@@ -212,3 +212,34 @@ fn a_test_may_log_up_to_its_package_s_max_severity() {
     let misspelled = BUILD.replace("\"ERROR\"", "\"LOUD\"");
     assert!(max_severity_for_source(&parse(&misspelled).unwrap(), "src/lib.rs").is_err());
 }
+
+#[test]
+fn a_component_that_traces_creates_a_trace_provider() {
+    use intree_checks::trace_provider;
+    let build = |deps: &str| {
+        parse(&format!(
+            "rustc_binary(\"bin\") {{\n  sources = [ \"src/main.rs\" ]\n  deps = [ {deps} ]\n}}\n\
+             fuchsia_component(\"c\") {{\n  manifest = \"meta/c.cml\"\n  deps = [ \":bin\" ]\n}}\n"
+        ))
+        .unwrap()
+    };
+    let creating =
+        tree("trace-yes", &[("src/main.rs", "fn main() { trace_provider_create_with_fdio(); }")]);
+    let silent = tree("trace-no", &[("src/main.rs", "fn main() {}")]);
+    let both = "\"//src/lib/trace/rust:trace\", \"//src/lib/trace/rust:trace-provider\"";
+
+    assert_eq!(
+        trace_provider::check("BUILD.gn", &creating, &build(both)).unwrap(),
+        Vec::<String>::new()
+    );
+    let without_dep =
+        trace_provider::check("BUILD.gn", &creating, &build("\"//src/lib/trace/rust:trace\""))
+            .unwrap();
+    assert!(without_dep[0].contains("does not depend on //src/lib/trace/rust:trace-provider"));
+    let without_call = trace_provider::check("BUILD.gn", &silent, &build(both)).unwrap();
+    assert!(without_call[0].contains("none of its sources calls"));
+    assert_eq!(
+        trace_provider::check("BUILD.gn", &silent, &build("")).unwrap(),
+        Vec::<String>::new()
+    );
+}
