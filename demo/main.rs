@@ -1,3 +1,7 @@
+// Copyright 2026 The Fuchsia Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
 //! `cargo run --release`: runs the proxy_manager component in a host realm with a simulated
 //! Starnix container, then shows what it did and its Inspect tree as `ffx inspect show`
 //! prints it.

@@ -1,3 +1,7 @@
+// Copyright 2026 The Fuchsia Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
 //! proxy_manager: forwards channel messages into a Starnix container, counting every message
 //! that enters it so that the container is not suspended while one is unhandled, and tracks
 //! the container's wake sources.

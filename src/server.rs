@@ -1,3 +1,7 @@
+// Copyright 2026 The Fuchsia Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
 //! Serves `fuchsia.starnix.proxy/ProxyManager` connections on top of the manager.
 //!
 //! Each connection's requests run concurrently (a pending hanging get never holds up an

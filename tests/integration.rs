@@ -1,3 +1,7 @@
+// Copyright 2026 The Fuchsia Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
 //! The real proxy_manager component, started from its manifest in a RealmBuilder realm and
 //! driven over FIDL.
 
