@@ -1,3 +1,7 @@
+// Copyright 2026 The Fuchsia Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
 //! One proxy's throughput remote -> container (counter incremented by the proxy, decremented by
 //! the container) against a direct write+read on one channel; and the same with 1,000 idle
 //! proxies on the proxy thread. Messages are 64 bytes, moved in rounds of `ROUND` messages.

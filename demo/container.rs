@@ -1,3 +1,7 @@
+// Copyright 2026 The Fuchsia Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
 //! A simulated Starnix container: handles the messages proxied into it, decrements their
 //! counters, and suspends whenever the manager reports no active wake source, resuming when
 //! one becomes active.

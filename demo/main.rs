@@ -1,3 +1,7 @@
+// Copyright 2026 The Fuchsia Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
 //! `cargo run --release`: runs the proxy_manager component in a host realm with a simulated
 //! Starnix container, then shows what it did and its Inspect tree as `ffx inspect show`
 //! prints it.
@@ -183,7 +187,7 @@ async fn main() -> Result<(), anyhow::Error> {
     let most = proxy_manager::config::MAX_WAKE_SOURCES - 1;
     anyhow::ensure!((flags.proxies as usize) <= most, "--proxies must be at most {most}");
     let realm = build_realm().await.context("building the realm")?;
-    let manager = realm.root.connect_to_protocol_at_exposed_dir::<ProxyManagerMarker>()?;
+    let manager = realm.root.connect_to_protocol_at_exposed_dir::<ProxyManagerProxy>()?;
     let (mut ends, remotes, ids) = add_proxies(&manager, flags.proxies).await?;
     println!(
         "{} proxies added; traffic for {} s at {} msg/s each",

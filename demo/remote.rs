@@ -1,3 +1,7 @@
+// Copyright 2026 The Fuchsia Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
 //! The outside world: one peer per proxy, sending messages at a steady rate (every tenth
 //! with an event handle attached) and counting the container's replies.
 

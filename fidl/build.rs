@@ -1,3 +1,7 @@
+// Copyright 2026 The Fuchsia Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
 //! Generates the `fuchsia.starnix.proxy` bindings with the host FIDL back end: the Cargo
 //! counterpart of BUILD.gn's `fidl("fuchsia.starnix.proxy")`.
 

@@ -1,3 +1,7 @@
+// Copyright 2026 The Fuchsia Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
 //! The component: wires the proxy thread, the manager, Inspect and the outgoing directory,
 //! then serves `fuchsia.starnix.proxy/ProxyManager` until stopped.
 

@@ -1,3 +1,7 @@
+// Copyright 2026 The Fuchsia Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
 //! Limits on what one manager holds, and how long a proxy's wake source outlives it.
 
 /// The most wake sources the protocol allows one manager to hold (`MAX_WAKE_SOURCES` in

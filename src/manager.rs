@@ -1,3 +1,7 @@
+// Copyright 2026 The Fuchsia Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
 //! The manager: validates requests, enforces limits, and keeps the live proxies, the
 //! non-proxy wake sources and the history of closed proxies. The FIDL server calls it; the
 //! proxy thread does the forwarding and watching.

@@ -1,3 +1,7 @@
+// Copyright 2026 The Fuchsia Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
 //! The proxy engine: forwards messages between a channel into the Starnix container and a
 //! channel to a peer outside it, counting each message that enters the container.
 //!

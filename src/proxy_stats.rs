@@ -1,3 +1,7 @@
+// Copyright 2026 The Fuchsia Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
 //! Per-proxy statistics: relaxed atomic counters (and a clock read) the proxy thread updates
 //! per message, and Inspect reads when a snapshot is taken.
 

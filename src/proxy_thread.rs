@@ -1,3 +1,7 @@
+// Copyright 2026 The Fuchsia Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
 //! The dedicated thread that runs every proxy and every wake-source monitor.
 //!
 //! One single-threaded executor on one named thread, with the scheduler role the Starnix

@@ -1,3 +1,7 @@
+// Copyright 2026 The Fuchsia Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
 //! Serves `fuchsia.starnix.proxy/ProxyManager` connections on top of the manager.
 //!
 //! Serving is fair: each connection is its own task on the main executor, and it yields

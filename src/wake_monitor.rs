@@ -1,3 +1,7 @@
+// Copyright 2026 The Fuchsia Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
 //! Watches one wake source's object and reports when it becomes active or inactive.
 //!
 //! Activation is waited for: the monitor waits for any of the source's signals. Zircon offers

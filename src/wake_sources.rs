@@ -1,3 +1,7 @@
+// Copyright 2026 The Fuchsia Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
 //! The container's wake sources: what keeps it from suspending, and when each was active.
 //!
 //! Every proxy's counter is a wake source (active while positive), and clients may register

@@ -1,3 +1,7 @@
+// Copyright 2026 The Fuchsia Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
 //! The real proxy_manager component, started from its manifest in a RealmBuilder realm and
 //! driven over FIDL.
 
@@ -134,12 +138,12 @@ impl Realm {
         }
         let instance = builder.build().await.unwrap();
         let manager =
-            instance.root.connect_to_protocol_at_exposed_dir::<ProxyManagerMarker>().unwrap();
+            instance.root.connect_to_protocol_at_exposed_dir::<ProxyManagerProxy>().unwrap();
         Realm { instance, manager }
     }
 
     fn connect(&self) -> ProxyManagerProxy {
-        self.instance.root.connect_to_protocol_at_exposed_dir::<ProxyManagerMarker>().unwrap()
+        self.instance.root.connect_to_protocol_at_exposed_dir::<ProxyManagerProxy>().unwrap()
     }
 
     fn connect_raw(&self) -> zx::Channel {
@@ -410,7 +414,7 @@ async fn inspect_shows_per_proxy_statistics_wake_sources_and_history() {
     wait_for_active(&realm.manager, &[id]).await;
 
     let data = realm.inspect().await;
-    let (proxy_key, closed_key) = (id.to_string(), closed_id.to_string());
+    let (proxy_key, closed_key) = (&id.to_string(), &closed_id.to_string());
     assert_data_tree!(data.payload.as_ref().unwrap(), root: contains {
         config: { max_proxies: 1024u64, max_wake_sources: 2048u64, linger_limit_ms: 5000u64 },
         totals: contains { proxies_added: 2u64, proxies_ended: 1u64, live_proxies: 1u64 },

@@ -1,3 +1,7 @@
+// Copyright 2026 The Fuchsia Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
 use super::{end_reason, record};
 use crate::config::Limits;
 use crate::manager::{NewProxy, NewWakeSource, ProxyManager};
@@ -39,7 +43,7 @@ async fn the_tree_shows_live_and_closed_proxies_wake_sources_and_totals() {
         })
         .unwrap();
 
-    let (proxy_key, source_key) = (id.to_string(), source.to_string());
+    let (proxy_key, source_key) = (&id.to_string(), &source.to_string());
     let counter_koid = container_counter.koid().unwrap().raw_koid();
     let event_koid = event.koid().unwrap().raw_koid();
     let counter_signals = zx::Signals::COUNTER_POSITIVE.bits() as u64;
@@ -120,6 +124,6 @@ fn end_reasons_read_plainly() {
     assert_eq!(end_reason(&ProxyEnd::RemoteClosed), "remote_closed");
     assert_eq!(
         end_reason(&ProxyEnd::Failed(ForwardError::Write(zx::Status::ACCESS_DENIED))),
-        "failed: writing the message failed: ZX_ERR_ACCESS_DENIED"
+        "failed: writing the message failed: ACCESS_DENIED"
     );
 }

@@ -1,3 +1,7 @@
+// Copyright 2026 The Fuchsia Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
 use super::{
     BounceBuffers, ChannelProxy, ForwardError, Forwarded, MAX_BATCH, ProxyEnd, ProxyRegistration,
     StopSignal, fasync, forward_message, start_proxy,

@@ -1,3 +1,7 @@
+// Copyright 2026 The Fuchsia Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
 //! Wire-level helpers shared by the server's unit tests and the integration tests: reading
 //! messages and epitaphs from a raw channel, and an AddProxy request made by hand in wire
 //! format v2 (so that tests can send what a typed client cannot: wrong handle types,

@@ -1,6 +1,30 @@
 //! Assertions on diagnostics hierarchies: `assert_data_tree!`, `tree_assertion!` and the
 //! property matchers (`AnyProperty`, `AnyUintProperty`, `NonZeroUintProperty`, ...).
 //!
+//! Follows the in-tree
+//! `src/lib/diagnostics/testing/diagnostics-assertions/rust/src/lib.rs`: the key of a
+//! `var key: ..` entry is passed as it is to `TreeAssertion::new(name: &str, ..)` or
+//! `add_property_assertion(key: &str, ..)`, so it must be a `&str` (a `&String` coerces);
+//! a `String` does not compile:
+//!
+//! ```compile_fail,E0308
+//! use diagnostics_assertions::assert_data_tree;
+//! use diagnostics_hierarchy::DiagnosticsHierarchy;
+//! let tree: DiagnosticsHierarchy =
+//!     DiagnosticsHierarchy::new("root", vec![], vec![DiagnosticsHierarchy::new("7", vec![], vec![])]);
+//! let key = 7.to_string();
+//! assert_data_tree!(tree, root: { var key: {} });
+//! ```
+//!
+//! ```
+//! # use diagnostics_assertions::assert_data_tree;
+//! # use diagnostics_hierarchy::DiagnosticsHierarchy;
+//! # let tree: DiagnosticsHierarchy =
+//! #     DiagnosticsHierarchy::new("root", vec![], vec![DiagnosticsHierarchy::new("7", vec![], vec![])]);
+//! let key = &7.to_string();
+//! assert_data_tree!(tree, root: { var key: {} });
+//! ```
+//!
 //! ```
 //! use diagnostics_assertions::{assert_data_tree, AnyProperty};
 //! use diagnostics_hierarchy::{DiagnosticsHierarchy, Property};
@@ -24,35 +48,36 @@ pub use matchers::{
 pub use tree::{Error, TreeAssertion};
 
 /// Builds a [`TreeAssertion`] from the `assert_data_tree!` syntax:
-/// `root: { key: value, child: { .. }, other: contains { .. }, "quoted key": value, var k: value }`.
+/// `root: { key: value, child: { .. }, other: contains { .. }, "quoted key": value, var k: value }`
+/// (`k` a `&str`).
 /// `{ .. }` asserts exactly the listed properties and children; `contains { .. }` allows more.
 /// Values are literals (`1u64`, `-2i64`, `0.5`, `true`, `"text"`, `vec![..]`) or matchers.
 #[macro_export]
 macro_rules! tree_assertion {
     (@build $node:ident $(,)?) => {};
     (@build $node:ident, var $key:ident : $($rest:tt)+) => {
-        $crate::tree_assertion!(@value $node, ($key.to_string()), $($rest)+)
+        $crate::tree_assertion!(@value $node, ($key), $($rest)+)
     };
     (@build $node:ident, $key:ident : $($rest:tt)+) => {
-        $crate::tree_assertion!(@value $node, (stringify!($key).to_string()), $($rest)+)
+        $crate::tree_assertion!(@value $node, (stringify!($key)), $($rest)+)
     };
     (@build $node:ident, $key:literal : $($rest:tt)+) => {
-        $crate::tree_assertion!(@value $node, ($key.to_string()), $($rest)+)
+        $crate::tree_assertion!(@value $node, ({ let key: &'static str = $key; key }), $($rest)+)
     };
     (@value $node:ident, ($key:expr), contains { $($sub:tt)* } $(, $($rest:tt)*)?) => {
-        let mut child = $crate::TreeAssertion::new(&$key, false);
+        let mut child = $crate::TreeAssertion::new($key, false);
         $crate::tree_assertion!(@build child, $($sub)*);
         $node.add_child_assertion(child);
         $crate::tree_assertion!(@build $node, $($($rest)*)?);
     };
     (@value $node:ident, ($key:expr), { $($sub:tt)* } $(, $($rest:tt)*)?) => {
-        let mut child = $crate::TreeAssertion::new(&$key, true);
+        let mut child = $crate::TreeAssertion::new($key, true);
         $crate::tree_assertion!(@build child, $($sub)*);
         $node.add_child_assertion(child);
         $crate::tree_assertion!(@build $node, $($($rest)*)?);
     };
     (@value $node:ident, ($key:expr), $value:expr $(, $($rest:tt)*)?) => {
-        $node.add_property_assertion(&$key, ::std::boxed::Box::new($value));
+        $node.add_property_assertion($key, ::std::boxed::Box::new($value));
         $crate::tree_assertion!(@build $node, $($($rest)*)?);
     };
     ($key:ident : contains { $($sub:tt)* }) => {{

@@ -9,7 +9,7 @@ use futures::FutureExt;
 use inspect_runtime::{PublishOptions, PublishedInspectController};
 
 fn run<F: std::future::Future>(future: F) -> F::Output {
-    fasync::LocalExecutor::new().run_singlethreaded(future)
+    fasync::LocalExecutor::default().run_singlethreaded(future)
 }
 
 /// Publishes `inspector` as the component at `moniker` (each test uses its own monikers:

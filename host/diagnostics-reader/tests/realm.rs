@@ -23,7 +23,7 @@ fn wait_published(moniker: &str) {
 /// stopped (its executor then unwinds with `ComponentStopped`).
 fn inspect_publisher_main() {
     let instance = fuchsia_runtime::host::current_component().expect("run as a component");
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let inspector = fuchsia_inspect::component::inspector();
         inspector.root().record_uint("started", 1);
         let _controller =
@@ -69,7 +69,7 @@ async fn publisher_realm(
 
 #[test]
 fn a_registered_child_s_inspect_needs_the_diagnostics_route() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let (routed, moniker) = publisher_realm(true).await;
         let selector =
             format!("{}:root", diagnostics_reader::sanitize_moniker_for_selectors(&moniker));
@@ -93,7 +93,7 @@ fn a_registered_child_s_inspect_needs_the_diagnostics_route() {
 
 #[test]
 fn a_realm_child_s_published_inspect_is_read_by_moniker() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let builder = RealmBuilder::new().await.unwrap();
         builder
             .add_local_child(

@@ -262,6 +262,36 @@ macro_rules! endpoint_impls {
 endpoint_impls!(ClientEnd);
 endpoint_impls!(ServerEnd);
 
+/// A client type that can be made from a client end: what the in-tree
+/// `fuchsia_component::client::Connect` (src/lib/fuchsia-component/client/src/lib.rs) builds
+/// on. Implemented for `ClientEnd<P>` and every async proxy.
+///
+/// Host deviation: synchronous proxies do not implement it (two blanket impls, over
+/// [`Proxy`] and [`SynchronousProxy`], would overlap); see host/fidl/README.md.
+pub trait FromClient {
+    /// The protocol spoken on the client end.
+    type Protocol: ProtocolMarker;
+
+    /// Wraps the client end.
+    fn from_client(value: ClientEnd<Self::Protocol>) -> Self;
+}
+
+impl<P: ProtocolMarker> FromClient for ClientEnd<P> {
+    type Protocol = P;
+
+    fn from_client(value: ClientEnd<P>) -> Self {
+        value
+    }
+}
+
+impl<T: Proxy> FromClient for T {
+    type Protocol = T::Protocol;
+
+    fn from_client(value: ClientEnd<T::Protocol>) -> Self {
+        value.into_proxy()
+    }
+}
+
 /// A new channel as client and server ends of protocol `T`.
 pub fn create_endpoints<T: ProtocolMarker>() -> (ClientEnd<T>, ServerEnd<T>) {
     let (client, server) = Channel::create();

@@ -5,6 +5,9 @@
 //! wire-format v2 type shapes and method ordinals, and reports errors as
 //! `file:line:column: error: message`.
 //!
+//! [`lint`] is the host `fidl-lint` (binary `fidl-lint`: `cargo run -p fidlc --bin fidl-lint
+//! -- FILES...`), the in-tree linter's default checks.
+//!
 //! Library `zx` is built in (a host definition of object types, rights and
 //! the `Handle` resource, see `zx/zx.fidl`) unless a dependency provides it.
 //!
@@ -23,6 +26,7 @@ mod error;
 mod flatten;
 pub mod ir;
 mod lexer;
+pub mod lint;
 mod ordinal;
 mod parser;
 mod shape;

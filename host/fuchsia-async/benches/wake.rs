@@ -54,7 +54,7 @@ fn round_trip(c: &mut Criterion) {
     let (local, remote) = zx::Channel::create();
     let echo = spawn_echo(remote);
     let local = fasync::Channel::from_channel(local);
-    let mut executor = fasync::LocalExecutor::new();
+    let mut executor = fasync::LocalExecutor::default();
     group.bench_function("fasync_channel_recv_msg", |b| {
         b.iter(|| {
             executor.run_singlethreaded(async {

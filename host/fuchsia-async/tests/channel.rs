@@ -10,7 +10,7 @@ fn recv_msg_returns_a_queued_message() {
     remote.write(b"queued", &mut []).unwrap();
     let channel = fasync::Channel::from_channel(local);
     let mut buf = zx::MessageBuf::new();
-    fasync::LocalExecutor::new().run_singlethreaded(channel.recv_msg(&mut buf)).unwrap();
+    fasync::LocalExecutor::default().run_singlethreaded(channel.recv_msg(&mut buf)).unwrap();
     assert_eq!(buf.bytes(), b"queued");
     assert_eq!(buf.n_handles(), 0);
 }
@@ -42,7 +42,7 @@ fn peer_closed_is_reported_after_queued_messages_are_drained() {
     remote.write(b"two", &mut []).unwrap();
     drop(remote);
     let channel = fasync::Channel::from_channel(local);
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let mut buf = zx::MessageBuf::new();
         channel.recv_msg(&mut buf).await.unwrap();
         assert_eq!(buf.bytes(), b"one");
@@ -71,7 +71,7 @@ fn read_poll_fn_moves_handles_out() {
     let koid = event.koid().unwrap();
     remote.write(b"with handle", &mut [event.into_handle()]).unwrap();
     let channel = fasync::Channel::from_channel(local);
-    let (bytes, handles) = fasync::LocalExecutor::new().run_singlethreaded(async {
+    let (bytes, handles) = fasync::LocalExecutor::default().run_singlethreaded(async {
         let mut bytes = Vec::new();
         let mut handles = Vec::new();
         std::future::poll_fn(|cx| channel.read(cx, &mut bytes, &mut handles)).await.unwrap();
@@ -113,7 +113,7 @@ fn recv_etc_msg_and_write_etc_round_trip() {
     )];
     remote.write_etc(b"disposed", &mut dispositions).unwrap();
     let mut buf = zx::MessageBufEtc::new();
-    fasync::LocalExecutor::new().run_singlethreaded(local.recv_etc_msg(&mut buf)).unwrap();
+    fasync::LocalExecutor::default().run_singlethreaded(local.recv_etc_msg(&mut buf)).unwrap();
     assert_eq!(buf.bytes(), b"disposed");
     assert_eq!(buf.n_handle_infos(), 1);
     let (_, infos) = buf.split();
@@ -166,7 +166,7 @@ fn reading_a_channel_without_read_right_is_access_denied() {
     let write_only = local.replace_handle(zx::Rights::WRITE | zx::Rights::WAIT).unwrap();
     let channel = fasync::Channel::from_channel(write_only);
     let mut buf = zx::MessageBuf::new();
-    let result = fasync::LocalExecutor::new().run_singlethreaded(channel.recv_msg(&mut buf));
+    let result = fasync::LocalExecutor::default().run_singlethreaded(channel.recv_msg(&mut buf));
     assert_eq!(result, Err(zx::Status::ACCESS_DENIED));
 }
 
@@ -174,7 +174,7 @@ fn reading_a_channel_without_read_right_is_access_denied() {
 fn reading_an_invalid_channel_is_bad_handle() {
     let channel = fasync::Channel::from_channel(zx::Channel::from(zx::NullableHandle::invalid()));
     let mut buf = zx::MessageBuf::new();
-    let result = fasync::LocalExecutor::new().run_singlethreaded(channel.recv_msg(&mut buf));
+    let result = fasync::LocalExecutor::default().run_singlethreaded(channel.recv_msg(&mut buf));
     assert_eq!(result, Err(zx::Status::BAD_HANDLE));
 }
 

@@ -31,7 +31,7 @@ fn send_executor_worker_threads_belong_to_the_creating_instance() {
 fn unblock_threads_belong_to_the_calling_instance() {
     let instance = ComponentInstance::new("test/unblock", "#meta/unblock.cm", []);
     let _entered = instance.enter();
-    let seen = fasync::LocalExecutor::new().run_singlethreaded(fasync::unblock(moniker));
+    let seen = fasync::LocalExecutor::default().run_singlethreaded(fasync::unblock(moniker));
     assert_eq!(seen.as_deref(), Some("test/unblock"));
 }
 

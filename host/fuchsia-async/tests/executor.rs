@@ -86,7 +86,7 @@ fn run_until_stalled_delivers_expired_timers() {
 #[test]
 fn a_task_woken_from_another_thread_runs_on_the_local_executor() {
     let this_thread = std::thread::current().id();
-    fasync::LocalExecutor::new().run_singlethreaded(async move {
+    fasync::LocalExecutor::default().run_singlethreaded(async move {
         let (sender, receiver) = oneshot::channel::<u32>();
         let task = fasync::Task::local(async move {
             let value = receiver.await.unwrap();

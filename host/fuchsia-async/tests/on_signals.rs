@@ -49,7 +49,7 @@ fn waits_without_polling_until_signaled() {
 fn a_signal_from_another_thread_wakes_the_executor() {
     let event = zx::Event::create();
     let remote = event.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap();
-    let signals = fasync::LocalExecutor::new().run_singlethreaded(async move {
+    let signals = fasync::LocalExecutor::default().run_singlethreaded(async move {
         let signaller = std::thread::spawn(move || {
             remote.signal(zx::Signals::NONE, zx::Signals::EVENT_SIGNALED).unwrap();
         });
@@ -136,7 +136,7 @@ fn the_wait_is_fused_in_select() {
     let event = zx::Event::create();
     let other = zx::Event::create();
     event.signal(zx::Signals::NONE, zx::Signals::USER_0).unwrap();
-    let which = fasync::LocalExecutor::new().run_singlethreaded(async {
+    let which = fasync::LocalExecutor::default().run_singlethreaded(async {
         let mut first = pin!(fasync::OnSignals::new(&event, zx::Signals::USER_0).fuse());
         let mut second = pin!(fasync::OnSignals::new(&other, zx::Signals::USER_0).fuse());
         futures::select! {

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 #[test]
 fn join_waits_for_every_task() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let log = Rc::new(RefCell::new(Vec::new()));
         let scope = fasync::Scope::new_with_name("workers");
         assert_eq!(scope.name(), "workers");
@@ -30,7 +30,7 @@ fn join_waits_for_every_task() {
 
 #[test]
 fn join_of_an_empty_scope_is_ready() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         fasync::Scope::new().join().await;
         fasync::Scope::new().await;
     });
@@ -38,7 +38,7 @@ fn join_of_an_empty_scope_is_ready() {
 
 #[test]
 fn cancel_aborts_tasks_and_resolves() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let scope = fasync::Scope::new();
         let (sender, receiver) = oneshot::channel::<()>();
         scope.spawn(async move {
@@ -54,7 +54,7 @@ fn cancel_aborts_tasks_and_resolves() {
 
 #[test]
 fn dropping_a_scope_aborts_its_tasks() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let scope = fasync::Scope::new();
         let (sender, receiver) = oneshot::channel::<()>();
         scope.spawn_local(async move {
@@ -68,7 +68,7 @@ fn dropping_a_scope_aborts_its_tasks() {
 
 #[test]
 fn detached_scope_keeps_running() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let scope = fasync::Scope::new();
         let (go_sender, go) = oneshot::channel::<()>();
         let (done_sender, done) = oneshot::channel::<()>();
@@ -102,7 +102,7 @@ fn a_closed_scope_refuses_new_tasks() {
 
 #[test]
 fn close_lets_running_tasks_finish() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let scope = fasync::Scope::new();
         let (sender, receiver) = oneshot::channel::<u8>();
         scope.spawn_local(async move {
@@ -116,7 +116,7 @@ fn close_lets_running_tasks_finish() {
 
 #[test]
 fn compute_returns_the_task_output() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let scope = fasync::Scope::new();
         assert_eq!(scope.compute(async { 11u8 }).await, 11);
         assert_eq!(scope.compute_local(async { 12u8 }).await, 12);
@@ -125,7 +125,7 @@ fn compute_returns_the_task_output() {
 
 #[test]
 fn current_scope_inside_a_scope_task_is_that_scope() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         assert_eq!(fasync::Scope::current().name(), "global");
         let scope = fasync::Scope::new_with_name("outer");
         let name = scope.compute_local(async { fasync::Scope::current().name().to_owned() }).await;
@@ -153,7 +153,7 @@ fn scope_join_on_a_send_executor() {
 
 #[test]
 fn scope_new_is_a_child_of_the_current_scope() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let parent = fasync::Scope::new_with_name("parent");
         let (sender, receiver) = oneshot::channel::<()>();
         // The child is created inside a task of `parent`, and outlives that task.
@@ -178,7 +178,7 @@ fn scope_new_is_a_child_of_the_current_scope() {
 
 #[test]
 fn parent_join_waits_for_child_tasks() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let parent = fasync::Scope::new();
         let child = parent.new_child_with_name("child");
         let (go_sender, go) = oneshot::channel::<()>();
@@ -197,7 +197,7 @@ fn parent_join_waits_for_child_tasks() {
 
 #[test]
 fn dropping_a_parent_aborts_its_children() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let parent = fasync::Scope::new();
         let child = parent.new_child();
         let (sender, receiver) = oneshot::channel::<()>();
@@ -218,7 +218,7 @@ fn dropping_a_parent_aborts_its_children() {
 
 #[test]
 fn a_child_of_an_aborted_scope_refuses_tasks() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let parent = fasync::Scope::new();
         let handle = parent.to_handle();
         parent.cancel().await;
@@ -233,7 +233,7 @@ fn a_child_of_an_aborted_scope_refuses_tasks() {
 
 #[test]
 fn on_no_tasks_waits_without_closing_the_scope() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let scope = fasync::Scope::new();
         let (sender, receiver) = oneshot::channel::<u8>();
         scope.spawn_local(async move {

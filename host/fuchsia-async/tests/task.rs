@@ -33,7 +33,7 @@ fn local_task_output_is_the_task_future_output() {
 #[test]
 fn send_task_on_local_executor_runs_on_this_thread() {
     let this_thread = std::thread::current().id();
-    let ran_on = fasync::LocalExecutor::new().run_singlethreaded(async {
+    let ran_on = fasync::LocalExecutor::default().run_singlethreaded(async {
         fasync::Task::spawn(async { std::thread::current().id() }).await
     });
     assert_eq!(ran_on, this_thread);
@@ -41,7 +41,7 @@ fn send_task_on_local_executor_runs_on_this_thread() {
 
 #[test]
 fn dropping_a_task_aborts_and_drops_its_future() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let dropped = Arc::new(AtomicBool::new(false));
         let flag = DropFlag(dropped.clone());
         let (_never_sent, never) = oneshot::channel::<()>();
@@ -61,7 +61,7 @@ fn dropping_a_task_aborts_and_drops_its_future() {
 
 #[test]
 fn detached_task_runs_to_completion() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let (go_sender, go) = oneshot::channel::<()>();
         let (done_sender, done) = oneshot::channel::<u32>();
         fasync::Task::local(async move {
@@ -76,7 +76,7 @@ fn detached_task_runs_to_completion() {
 
 #[test]
 fn dropped_join_handle_detaches() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let (done_sender, done) = oneshot::channel::<u32>();
         let handle = fasync::Task::spawn(async move {
             fasync::yield_now().await;
@@ -90,7 +90,7 @@ fn dropped_join_handle_detaches() {
 
 #[test]
 fn abort_of_a_pending_task_resolves_to_none() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let task = fasync::Task::local(futures::future::pending::<u32>());
         fasync::yield_now().await;
         assert_eq!(task.abort().await, None);
@@ -99,7 +99,7 @@ fn abort_of_a_pending_task_resolves_to_none() {
 
 #[test]
 fn abort_of_a_finished_task_returns_its_output() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let (done_sender, done) = oneshot::channel::<()>();
         let task = fasync::Task::local(async move {
             let _ = done_sender.send(());
@@ -115,7 +115,7 @@ fn abort_of_a_finished_task_returns_its_output() {
 #[test]
 #[should_panic(expected = "boom in task")]
 fn a_task_panic_is_raised_where_the_task_is_awaited() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         fasync::Task::local(async { panic!("boom in task") }).await;
     });
 }
@@ -137,14 +137,14 @@ fn spawning_without_an_executor_panics() {
 #[test]
 #[should_panic(expected = "this thread already has a fuchsia-async executor")]
 fn a_second_executor_on_one_thread_panics() {
-    let _first = fasync::LocalExecutor::new();
-    let _second = fasync::LocalExecutor::new();
+    let _first = fasync::LocalExecutor::default();
+    let _second = fasync::LocalExecutor::default();
 }
 
 #[test]
 fn executors_can_be_created_again_after_drop() {
     for round in 0..3u32 {
-        let value = fasync::LocalExecutor::new()
+        let value = fasync::LocalExecutor::default()
             .run_singlethreaded(async move { fasync::Task::local(async move { round }).await });
         assert_eq!(value, round);
     }
@@ -152,7 +152,7 @@ fn executors_can_be_created_again_after_drop() {
 
 #[test]
 fn tasks_spawned_before_run_start_when_it_runs() {
-    let mut executor = fasync::LocalExecutor::new();
+    let mut executor = fasync::LocalExecutor::default();
     let task = fasync::Task::local(async { 9u8 });
     assert_eq!(executor.run_singlethreaded(task), 9);
 }
@@ -160,7 +160,7 @@ fn tasks_spawned_before_run_start_when_it_runs() {
 #[test]
 fn unblock_runs_on_another_thread() {
     let this_thread = std::thread::current().id();
-    let other = fasync::LocalExecutor::new()
+    let other = fasync::LocalExecutor::default()
         .run_singlethreaded(fasync::unblock(|| std::thread::current().id()));
     assert_ne!(other, this_thread);
 }
@@ -168,7 +168,7 @@ fn unblock_runs_on_another_thread() {
 #[test]
 #[should_panic(expected = "boom in unblock")]
 fn unblock_panic_is_raised_where_awaited() {
-    fasync::LocalExecutor::new()
+    fasync::LocalExecutor::default()
         .run_singlethreaded(fasync::unblock(|| -> u8 { panic!("boom in unblock") }));
 }
 

@@ -7,7 +7,7 @@ use std::task::Poll;
 
 #[test]
 fn timer_never_fires_before_its_deadline() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let deadline = fasync::MonotonicInstant::after(zx::MonotonicDuration::from_millis(5));
         fasync::Timer::new(deadline).await;
         assert!(fasync::MonotonicInstant::now() >= deadline);
@@ -16,7 +16,7 @@ fn timer_never_fires_before_its_deadline() {
 
 #[test]
 fn timer_accepts_every_wakeup_time_kind() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let start = zx::MonotonicInstant::get();
         fasync::Timer::new(zx::MonotonicInstant::after(zx::MonotonicDuration::from_millis(1)))
             .await;
@@ -45,7 +45,7 @@ fn infinite_deadline_never_fires() {
 
 #[test]
 fn shorter_timer_fires_first() {
-    let winner = fasync::LocalExecutor::new().run_singlethreaded(async {
+    let winner = fasync::LocalExecutor::default().run_singlethreaded(async {
         let shorter = pin!(fasync::Timer::new(zx::MonotonicDuration::from_millis(1)));
         let longer = pin!(fasync::Timer::new(zx::MonotonicDuration::from_seconds(3600)));
         match future::select(shorter, longer).await {
@@ -112,7 +112,7 @@ fn monotonic_instant_converts_and_does_arithmetic() {
 #[test]
 fn on_timeout_yields_the_future_output_when_it_comes_first() {
     use fasync::TimeoutExt;
-    let output = fasync::LocalExecutor::new()
+    let output = fasync::LocalExecutor::default()
         .run_singlethreaded(async { 1u8 }.on_timeout(fasync::MonotonicInstant::INFINITE, || 2u8));
     assert_eq!(output, 1);
 }
@@ -120,7 +120,7 @@ fn on_timeout_yields_the_future_output_when_it_comes_first() {
 #[test]
 fn on_timeout_calls_the_fallback_when_the_deadline_comes_first() {
     use fasync::TimeoutExt;
-    let output = fasync::LocalExecutor::new().run_singlethreaded(
+    let output = fasync::LocalExecutor::default().run_singlethreaded(
         futures::future::pending::<u8>().on_timeout(zx::MonotonicDuration::from_millis(1), || 2u8),
     );
     assert_eq!(output, 2);

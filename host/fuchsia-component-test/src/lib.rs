@@ -9,6 +9,22 @@
 //! - Routes connect children's `/svc` entries to the protocols other children expose.
 //!
 //! Several realms may run at once in one process; nothing of one realm is process-global.
+//!
+//! As in-tree (src/lib/fuchsia-component-test/src/lib.rs),
+//! `ScopedInstance::connect_to_protocol_at_exposed_dir::<T>()` names what it returns (a proxy
+//! or a `ClientEnd`, `T: fuchsia_component::client::Connect`), not the protocol marker:
+//!
+//! ```compile_fail,E0277
+//! fn connect(root: &fuchsia_component_test::ScopedInstance) {
+//!     let _ = root.connect_to_protocol_at_exposed_dir::<fidl_test_protocol::EchoMarker>();
+//! }
+//! ```
+//!
+//! ```
+//! fn connect(root: &fuchsia_component_test::ScopedInstance) {
+//!     let _ = root.connect_to_protocol_at_exposed_dir::<fidl_test_protocol::EchoProxy>();
+//! }
+//! ```
 
 mod builder;
 mod config;

@@ -132,7 +132,7 @@ fn run_local(
     instance: &ComponentInstance,
     body: futures::future::BoxFuture<'static, Result<(), anyhow::Error>>,
 ) {
-    if let Err(error) = fasync::LocalExecutor::new().run_singlethreaded(body) {
+    if let Err(error) = fasync::LocalExecutor::default().run_singlethreaded(body) {
         log::warn!("local child {} failed: {error:#}", instance.moniker());
     }
 }
@@ -259,7 +259,7 @@ fn run_router(
     exposed_server: ServerEnd<fio::DirectoryMarker>,
     exit: zx::Event,
 ) {
-    fasync::LocalExecutor::new().run_singlethreaded(async move {
+    fasync::LocalExecutor::default().run_singlethreaded(async move {
         let mut directories = Vec::new();
         for (child, server) in realm.children.iter().zip(svc_servers) {
             let mut fs = ServiceFs::new_local();
@@ -304,11 +304,13 @@ impl ScopedInstance {
         &self.child_name
     }
 
-    /// Connects to protocol `P` routed from a child to the parent.
-    pub fn connect_to_protocol_at_exposed_dir<P: DiscoverableProtocolMarker>(
+    /// Connects to a protocol routed from a child to the parent. As in-tree
+    /// (src/lib/fuchsia-component-test/src/lib.rs), generic over what it returns: the
+    /// protocol's proxy or `ClientEnd` (`::<EchoProxy>()`), not its marker.
+    pub fn connect_to_protocol_at_exposed_dir<T: fuchsia_component::client::Connect>(
         &self,
-    ) -> Result<P::Proxy, anyhow::Error> {
-        self.connect_to_named_protocol_at_exposed_dir::<P>(P::PROTOCOL_NAME)
+    ) -> Result<T, anyhow::Error> {
+        T::connect_at_dir_root(&self.exposed)
     }
 
     /// Connects to the protocol routed to the parent as `name`.
@@ -390,6 +392,8 @@ impl RealmInstance {
                 Program::Local(_) => (Vec::new(), Some(outgoing_server)),
             };
             let instance = ComponentInstance::new(moniker, child.url.clone(), startup);
+            // A test's realm's components log for the test, as on Fuchsia.
+            fuchsia::host::inherit_test_logs(&instance);
             instance.singleton::<Namespace>().bind("/svc", svc);
             children.push(ChildRuntime {
                 decl: child,

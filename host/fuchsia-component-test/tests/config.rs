@@ -3,7 +3,7 @@
 mod common;
 
 use config_encoder::{ConfigDecl, ConfigFields, ConfigOverride, parse_values_file};
-use fidl_test_protocol::EchoMarker;
+use fidl_test_protocol::{EchoMarker, EchoProxy};
 use fuchsia_async as fasync;
 use fuchsia_component_test::{
     Capability, ChildOptions, Error, RealmBuilder, RealmInstance, Ref, Route,
@@ -12,7 +12,7 @@ use futures::FutureExt;
 use std::path::Path;
 
 fn run<F: std::future::Future>(future: F) -> F::Output {
-    fasync::LocalExecutor::new().run_singlethreaded(future)
+    fasync::LocalExecutor::default().run_singlethreaded(future)
 }
 
 fn meta(file: &str) -> std::path::PathBuf {
@@ -28,7 +28,7 @@ fn expected_hex(overrides: &[ConfigOverride]) -> String {
 }
 
 async fn reader_config(realm: &RealmInstance) -> String {
-    let echo = realm.root.connect_to_protocol_at_exposed_dir::<EchoMarker>().unwrap();
+    let echo = realm.root.connect_to_protocol_at_exposed_dir::<EchoProxy>().unwrap();
     echo.echo_string("config").await.unwrap()
 }
 

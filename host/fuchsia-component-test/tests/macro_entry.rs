@@ -2,7 +2,7 @@
 //! name (`macro_entry`, matching `bin/macro_entry` in meta/macro_entry.cml), resolved,
 //! started, and stopped by destruction while a client still holds a connection.
 
-use fidl_test_protocol::{EchoMarker, EchoRequest, EchoRequestStream};
+use fidl_test_protocol::{EchoMarker, EchoProxy, EchoRequest, EchoRequestStream};
 use fuchsia_async as fasync;
 use fuchsia_component::server::ServiceFs;
 use fuchsia_component_test::{Capability, ChildOptions, RealmBuilder, Ref, Route};
@@ -22,7 +22,7 @@ async fn main() -> Result<(), anyhow::Error> {
     // component is stopped.
     std::thread::spawn(|| {
         let outcome = std::panic::catch_unwind(|| {
-            fasync::LocalExecutor::new().run_singlethreaded(futures::future::pending::<()>())
+            fasync::LocalExecutor::default().run_singlethreaded(futures::future::pending::<()>())
         });
         HELPER_ENDED.store(outcome.is_err(), Ordering::SeqCst);
     });
@@ -45,7 +45,7 @@ async fn main() -> Result<(), anyhow::Error> {
 
 #[test]
 fn a_fuchsia_main_component_is_resolved_served_and_stopped() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let builder = RealmBuilder::new().await.unwrap();
         let child = builder
             .add_child("entry", "#meta/macro_entry.cm", ChildOptions::new().eager())
@@ -61,7 +61,7 @@ fn a_fuchsia_main_component_is_resolved_served_and_stopped() {
             .await
             .unwrap();
         let realm = builder.build().await.unwrap();
-        let echo = realm.root.connect_to_protocol_at_exposed_dir::<EchoMarker>().unwrap();
+        let echo = realm.root.connect_to_protocol_at_exposed_dir::<EchoProxy>().unwrap();
         assert_eq!(echo.echo_string("registered").await.unwrap(), "registered");
         assert!(!HELPER_ENDED.load(Ordering::SeqCst));
 

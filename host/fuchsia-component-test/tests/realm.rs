@@ -2,6 +2,7 @@
 
 mod common;
 
+use fidl::endpoints::ClientEnd;
 use fidl_test_protocol::{EchoMarker, EchoProxy, EchoRequest, EchoRequestStream};
 use fuchsia_async as fasync;
 use fuchsia_component::server::ServiceFs;
@@ -14,7 +15,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 fn run<F: std::future::Future>(future: F) -> F::Output {
-    fasync::LocalExecutor::new().run_singlethreaded(future)
+    fasync::LocalExecutor::default().run_singlethreaded(future)
 }
 
 async fn echo(proxy: &EchoProxy, value: &str) -> Result<String, fidl::Error> {
@@ -45,8 +46,11 @@ fn a_registered_child_serves_its_exposed_protocol_to_the_parent() {
     run(async {
         let realm = server_realm().await;
         assert!(realm.root.child_name().starts_with("auto-"));
-        let proxy = realm.root.connect_to_protocol_at_exposed_dir::<EchoMarker>().unwrap();
+        let proxy = realm.root.connect_to_protocol_at_exposed_dir::<EchoProxy>().unwrap();
         assert_eq!(echo(&proxy, "hi").await.unwrap(), "hi");
+        let client_end: ClientEnd<EchoMarker> =
+            realm.root.connect_to_protocol_at_exposed_dir().unwrap();
+        assert_eq!(echo(&client_end.into_proxy(), "end").await.unwrap(), "end");
         let named = realm
             .root
             .connect_to_named_protocol_at_exposed_dir::<EchoMarker>("test.protocol.Echo")
@@ -153,7 +157,7 @@ async fn relay_realm(route_upstream: bool) -> RealmInstance {
 fn lazy_children_start_when_a_routed_connection_reaches_them() {
     run(async {
         let realm = relay_realm(true).await;
-        let relay = realm.root.connect_to_protocol_at_exposed_dir::<EchoMarker>().unwrap();
+        let relay = realm.root.connect_to_protocol_at_exposed_dir::<EchoProxy>().unwrap();
         assert_eq!(echo(&relay, "through").await.unwrap(), "through");
     });
 }
@@ -162,7 +166,7 @@ fn lazy_children_start_when_a_routed_connection_reaches_them() {
 fn a_use_without_a_route_closes_with_peer_closed() {
     run(async {
         let realm = relay_realm(false).await;
-        let relay = realm.root.connect_to_protocol_at_exposed_dir::<EchoMarker>().unwrap();
+        let relay = realm.root.connect_to_protocol_at_exposed_dir::<EchoProxy>().unwrap();
         let closed = format!("error: {}", zx::Status::PEER_CLOSED);
         assert_eq!(echo(&relay, "lost").await.unwrap(), closed);
         // The optional use behaves the same, without a routing warning.
@@ -370,7 +374,7 @@ fn dropping_the_realm_stops_components_joins_threads_and_closes_channels() {
             .await
             .unwrap();
         let realm = builder.build().await.unwrap();
-        let local_echo = realm.root.connect_to_protocol_at_exposed_dir::<EchoMarker>().unwrap();
+        let local_echo = realm.root.connect_to_protocol_at_exposed_dir::<EchoProxy>().unwrap();
         let server_echo = realm
             .root
             .connect_to_named_protocol_at_exposed_dir::<EchoMarker>("server.Echo")
@@ -420,7 +424,7 @@ fn lazy_local_children_start_only_when_connected_to() {
             .unwrap();
         let realm = builder.build().await.unwrap();
         assert!(!started.load(Ordering::SeqCst));
-        let proxy = realm.root.connect_to_protocol_at_exposed_dir::<EchoMarker>().unwrap();
+        let proxy = realm.root.connect_to_protocol_at_exposed_dir::<EchoProxy>().unwrap();
         assert_eq!(echo(&proxy, "wake").await.unwrap(), "wake");
         assert!(started.load(Ordering::SeqCst));
     });
@@ -431,8 +435,8 @@ fn realms_built_at_the_same_time_are_independent() {
     run(async {
         let (first, second) = (server_realm().await, server_realm().await);
         assert_ne!(first.root.child_name(), second.root.child_name());
-        let a = first.root.connect_to_protocol_at_exposed_dir::<EchoMarker>().unwrap();
-        let b = second.root.connect_to_protocol_at_exposed_dir::<EchoMarker>().unwrap();
+        let a = first.root.connect_to_protocol_at_exposed_dir::<EchoProxy>().unwrap();
+        let b = second.root.connect_to_protocol_at_exposed_dir::<EchoProxy>().unwrap();
         drop(first);
         assert!(echo(&a, "gone").await.is_err());
         assert_eq!(echo(&b, "alive").await.unwrap(), "alive");
@@ -448,7 +452,7 @@ fn builders_and_realms_can_move_between_threads() {
     let realm = run(server_realm());
     let proxy_on_other_thread = std::thread::spawn(move || {
         run(async move {
-            let proxy = realm.root.connect_to_protocol_at_exposed_dir::<EchoMarker>().unwrap();
+            let proxy = realm.root.connect_to_protocol_at_exposed_dir::<EchoProxy>().unwrap();
             echo(&proxy, "moved").await.unwrap()
         })
     });

@@ -1,8 +1,14 @@
 //! Connecting to protocols: in the component's namespace, or in a directory.
+//!
+//! Follows the in-tree `src/lib/fuchsia-component/client/src/lib.rs`: the free functions are
+//! generic over the protocol marker and return its proxy; [`Connect`] and the [`connect`]
+//! module are generic over what they return (an async proxy or a `ClientEnd`).
 
 use crate::fio;
 use anyhow::{Context as _, Error, anyhow};
-use fidl::endpoints::{DiscoverableProtocolMarker, ProtocolMarker, Proxy, SynchronousProxy};
+use fidl::endpoints::{
+    DiscoverableProtocolMarker, FromClient, ProtocolMarker, Proxy, SynchronousProxy,
+};
 use std::sync::Arc;
 
 /// Default namespace directory of protocols.
@@ -37,6 +43,87 @@ impl Directory for fio::DirectorySynchronousProxy {
 impl<D: Directory> AsRefDirectory for D {
     fn as_ref_directory(&self) -> &dyn Directory {
         self
+    }
+}
+
+/// A client type returned by connecting to a protocol (an async proxy or a `ClientEnd`):
+/// the return type names the protocol, e.g. `let proxy: EchoProxy = Connect::connect()?`.
+pub trait Connect: Sized + FromClient<Protocol: DiscoverableProtocolMarker> {
+    /// Connects to the protocol in the namespace's `/svc`.
+    fn connect() -> Result<Self, Error> {
+        Self::connect_at(SVC_DIR)
+    }
+
+    /// Connects to the protocol in the namespace directory `service_prefix`.
+    fn connect_at(service_prefix: impl AsRef<str>) -> Result<Self, Error> {
+        let (client, server) = fidl::endpoints::create_endpoints::<Self::Protocol>();
+        let path = format!("{}/{}", service_prefix.as_ref(), Self::Protocol::PROTOCOL_NAME);
+        open_in_namespace(&path, server.into_channel())?;
+        Ok(Self::from_client(client))
+    }
+
+    /// Connects to the protocol at `svc/<name>` in `directory`.
+    fn connect_at_dir_svc(directory: &impl AsRefDirectory) -> Result<Self, Error> {
+        let path = format!("svc/{}", Self::Protocol::PROTOCOL_NAME);
+        Self::connect_at_dir_root_with_name(directory, &path)
+    }
+
+    /// Connects to the protocol at its discoverable name in `directory`.
+    fn connect_at_dir_root(directory: &impl AsRefDirectory) -> Result<Self, Error> {
+        Self::connect_at_dir_root_with_name(directory, Self::Protocol::PROTOCOL_NAME)
+    }
+
+    /// Connects to the protocol at `filename` in `directory`.
+    fn connect_at_dir_root_with_name(
+        directory: &impl AsRefDirectory,
+        filename: &str,
+    ) -> Result<Self, Error> {
+        let (client, server) = fidl::endpoints::create_endpoints::<Self::Protocol>();
+        directory.as_ref_directory().open(
+            filename,
+            fio::Flags::PROTOCOL_SERVICE,
+            server.into_channel(),
+        )?;
+        Ok(Self::from_client(client))
+    }
+}
+
+impl<T: FromClient<Protocol: DiscoverableProtocolMarker>> Connect for T {}
+
+/// The free connect functions, generic over what they return (see [`Connect`]).
+pub mod connect {
+    use super::{AsRefDirectory, Connect, Error};
+
+    /// Connects to the protocol in the namespace's `/svc`.
+    pub fn connect_to_protocol<T: Connect>() -> Result<T, Error> {
+        T::connect()
+    }
+
+    /// Connects to the protocol in the namespace directory `service_prefix`.
+    pub fn connect_to_protocol_at<T: Connect>(service_prefix: impl AsRef<str>) -> Result<T, Error> {
+        T::connect_at(service_prefix)
+    }
+
+    /// Connects to the protocol at `svc/<name>` in `directory`.
+    pub fn connect_to_protocol_at_dir_svc<T: Connect>(
+        directory: &impl AsRefDirectory,
+    ) -> Result<T, Error> {
+        T::connect_at_dir_svc(directory)
+    }
+
+    /// Connects to the protocol at its discoverable name in `directory`.
+    pub fn connect_to_protocol_at_dir_root<T: Connect>(
+        directory: &impl AsRefDirectory,
+    ) -> Result<T, Error> {
+        T::connect_at_dir_root(directory)
+    }
+
+    /// Connects to the protocol at `filename` in `directory`.
+    pub fn connect_to_named_protocol_at_dir_root<T: Connect>(
+        directory: &impl AsRefDirectory,
+        filename: &str,
+    ) -> Result<T, Error> {
+        T::connect_at_dir_root_with_name(directory, filename)
     }
 }
 

@@ -53,7 +53,7 @@ async fn call_status(proxy: &EchoProxy) -> zx::Status {
 
 #[test]
 fn a_protocol_is_served_at_svc_under_its_discoverable_name() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let (fs, dir) = echo_fs();
         let _server = run_fs(fs);
         let echo = client::connect_to_protocol_at_dir_svc::<EchoMarker>(&dir).unwrap();
@@ -69,7 +69,7 @@ fn a_protocol_is_served_at_svc_under_its_discoverable_name() {
 
 #[test]
 fn a_sub_directory_connection_serves_its_entries() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let (fs, dir) = echo_fs();
         let _server = run_fs(fs);
         let (svc, server) = create_endpoints::<fio::DirectoryMarker>();
@@ -88,7 +88,7 @@ fn a_sub_directory_connection_serves_its_entries() {
 
 #[test]
 fn open_errors_arrive_as_epitaphs() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let (fs, dir) = echo_fs();
         let _server = run_fs(fs);
         let open = |path: &str, flags: fio::Flags| {
@@ -122,7 +122,7 @@ fn open_errors_arrive_as_epitaphs() {
 
 #[test]
 fn the_stream_ends_when_no_directory_connection_is_left() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let (mut fs, dir) = echo_fs();
         let echo = client::connect_to_protocol_at_dir_svc::<EchoMarker>(&dir).unwrap();
         drop(dir);
@@ -138,7 +138,7 @@ fn the_stream_ends_when_no_directory_connection_is_left() {
 
 #[test]
 fn add_fidl_service_at_and_add_service_at_use_the_given_names() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let mut fs = ServiceFs::new_local();
         let (raw_tx, raw_rx) = std::sync::mpsc::channel();
         fs.add_fidl_service_at("echo-at-root", IncomingRequest::Echo).add_service_at(
@@ -186,7 +186,7 @@ fn take_and_serve_directory_handle_uses_the_startup_handle_once() {
         [(HandleInfo::new(HandleType::DirectoryRequest, 0), server.into())],
     );
     let _entered = instance.enter();
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let mut fs = ServiceFs::new_local();
         fs.dir("svc").add_fidl_service(IncomingRequest::Echo);
         fs.take_and_serve_directory_handle().unwrap();
@@ -206,7 +206,7 @@ fn connect_to_protocol_goes_through_the_instance_namespace() {
     let error = client::connect_to_protocol::<EchoMarker>().expect_err("no /svc bound");
     assert!(error.to_string().contains("not in the namespace"));
 
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         // The namespace's /svc is a directory whose entries are the protocols.
         let mut fs = ServiceFs::new();
         fs.add_fidl_service(IncomingRequest::Echo);
@@ -257,11 +257,11 @@ fn namespace_resolution_picks_the_longest_bound_prefix() {
 fn a_send_service_fs_can_move_to_another_thread() {
     let (fs, dir) = echo_fs();
     let handle = std::thread::spawn(move || {
-        fasync::LocalExecutor::new().run_singlethreaded(
+        fasync::LocalExecutor::default().run_singlethreaded(
             fs.for_each_concurrent(None, |IncomingRequest::Echo(stream)| serve_echo(stream)),
         )
     });
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let echo = client::connect_to_protocol_at_dir_svc::<EchoMarker>(&dir).unwrap();
         assert_eq!(echo.echo_string("thread").await.unwrap(), "thread");
     });
@@ -289,7 +289,7 @@ proptest::proptest! {
     /// Any Open path is served or refused with an epitaph; the directory keeps serving.
     #[test]
     fn arbitrary_open_paths_are_served_or_refused(path in r"[a-z./]{0,12}", flags in 0u64..8) {
-        fasync::LocalExecutor::new().run_singlethreaded(async {
+        fasync::LocalExecutor::default().run_singlethreaded(async {
             let (fs, dir) = echo_fs();
             let _server = run_fs(fs);
             let (client, server) = create_endpoints::<EchoMarker>();

@@ -1,6 +1,7 @@
 //! Expansion of an attributed function into a plain entry point.
 
 use crate::args::Args;
+use crate::log_settings::TestLogSettings;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::{Error, Expr, ItemFn, LitStr, ReturnType};
@@ -44,8 +45,27 @@ fn executor(kind: Kind, args: &Args, is_async: bool, span: Span) -> syn::Result<
     }
 }
 
+/// Expands `#[fuchsia::test]` with the log settings of the test's package.
+pub(crate) fn expand_test(
+    settings: TestLogSettings,
+    args: TokenStream,
+    input: TokenStream,
+) -> syn::Result<TokenStream> {
+    expand_with(Kind::Test, settings, args, input)
+}
+
+/// Expands `#[fuchsia::main]`, or `#[fuchsia::test]` with the default log settings.
 pub(crate) fn expand(
     kind: Kind,
+    args: TokenStream,
+    input: TokenStream,
+) -> syn::Result<TokenStream> {
+    expand_with(kind, TestLogSettings::default_settings(), args, input)
+}
+
+fn expand_with(
+    kind: Kind,
+    settings: TestLogSettings,
     args: TokenStream,
     input: TokenStream,
 ) -> syn::Result<TokenStream> {
@@ -157,14 +177,48 @@ pub(crate) fn expand(
         }
     });
 
+    let body = match kind {
+        Kind::Main => quote! {
+            #thread_role
+            #init_logging
+            #run
+        },
+        // The test runs as a component that fails if it logs above its package's
+        // max_severity; editing BUILD.gn rebuilds it.
+        Kind::Test => {
+            let max_severity = format_ident!("{}", settings.max_severity);
+            let package = match &settings.package {
+                Some(package) => quote! { ::std::option::Option::Some(#package) },
+                None => quote! { ::std::option::Option::None },
+            };
+            let track = settings.build_file.as_ref().map(|path| {
+                let path = path.to_string_lossy();
+                quote! { const _: &[u8] = ::std::include_bytes!(#path); }
+            });
+            let name = ident.to_string();
+            quote! {
+                #track
+                ::fuchsia::__private::run_test(
+                    ::fuchsia::__private::TestLogSettings {
+                        test: #name,
+                        package: #package,
+                        max_severity: ::fuchsia::Severity::#max_severity,
+                    },
+                    move || {
+                        #init_logging
+                        #run
+                    },
+                )
+            }
+        }
+    };
+
     Ok(quote! {
         #(#attrs)*
         #test_attr
         #vis fn #ident() #outer_output {
             #asyncness fn #inner(#inputs) #output #block
-            #thread_role
-            #init_logging
-            #run
+            #body
         }
         #registration
     })

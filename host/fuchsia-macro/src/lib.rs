@@ -8,6 +8,7 @@
 
 mod args;
 mod expand;
+mod log_settings;
 
 use proc_macro::TokenStream;
 
@@ -29,11 +30,23 @@ pub fn main(args: TokenStream, input: TokenStream) -> TokenStream {
 /// runs on a single-threaded executor, on a `SendExecutor` with `threads = N`, or until
 /// stalled with `allow_stalls = false`, where a stall fails the test).
 ///
+/// As on Fuchsia, the test runs as a component (a host component instance, with the
+/// components its realms start) and fails if any of them logs above its test package's
+/// `max_severity` in the crate's `BUILD.gn` (`WARN` unless the package sets
+/// `test_specs = { log_settings = { max_severity = ".." } }`); see `log_settings`.
+///
 /// Arguments: those of [`macro@main`] except `thread_role`, plus `allow_stalls = bool` and
 /// `add_test_attr = bool`.
 #[proc_macro_attribute]
 pub fn test(args: TokenStream, input: TokenStream) -> TokenStream {
-    expand::expand(expand::Kind::Test, args.into(), input.into())
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(std::path::PathBuf::from);
+    let source = proc_macro::Span::call_site().local_file();
+    let settings = match manifest_dir {
+        Some(dir) => log_settings::for_source(&dir, source, proc_macro2::Span::call_site()),
+        None => Ok(log_settings::TestLogSettings::default_settings()),
+    };
+    settings
+        .and_then(|settings| expand::expand_test(settings, args.into(), input.into()))
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -95,7 +95,7 @@ fn worker(
 
 #[test]
 fn the_role_is_requested_for_the_calling_thread_and_recorded() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let (seen_tx, mut seen) = mpsc::unbounded();
         let (report_tx, mut report) = mpsc::unbounded();
         let builder = RealmBuilder::new().await.unwrap();
@@ -132,7 +132,7 @@ fn the_role_is_requested_for_the_calling_thread_and_recorded() {
 
 #[test]
 fn without_a_route_setting_a_role_fails_and_records_nothing() {
-    fasync::LocalExecutor::new().run_singlethreaded(async {
+    fasync::LocalExecutor::default().run_singlethreaded(async {
         let (report_tx, mut report) = mpsc::unbounded();
         let builder = RealmBuilder::new().await.unwrap();
         builder

@@ -1,7 +1,15 @@
-//! Host-only: trace sessions that record events in memory (the host's trace manager).
+//! Host-only: trace sessions that record events in memory (the host's trace manager), and
+//! the registry of trace providers.
 //!
 //! Product code never uses this module; tests start a [`Session`] for some categories, run
 //! code that emits events, and read [`Session::events`].
+//!
+//! As on Fuchsia, where the trace manager only reaches processes that created a trace
+//! provider (`fuchsia_trace_provider::trace_provider_create_with_fdio`), an event is
+//! recorded only if the emitting thread's component instance (each Fuchsia component is its
+//! own process) created a provider, or, for a thread outside any instance, if some thread
+//! outside instances did. [`register_provider`] is what the host `fuchsia_trace_provider`
+//! calls.
 //!
 //! Concurrency: the list of active sessions is a process-wide mutex touched by threads that
 //! start or stop sessions and by threads emitting events of an enabled category (held only
@@ -9,7 +17,8 @@
 //! to push or copy events.
 
 use crate::Scope;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use fuchsia_runtime::host::current_component;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The value of a recorded argument.
@@ -92,6 +101,33 @@ impl SessionState {
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Whether a component instance created a trace provider: an instance singleton, set by any
+/// thread of the instance that creates one, read by every thread of it that emits an event.
+#[derive(Default)]
+struct InstanceProvider(AtomicBool);
+
+/// Whether a thread outside any component instance created a trace provider. Set by such a
+/// thread, read by every such thread that emits an event.
+static PROCESS_PROVIDER: AtomicBool = AtomicBool::new(false);
+
+/// Registers a trace provider for the calling thread's component instance (or, outside any
+/// instance, for the process). Creating it more than once is harmless, as in-tree.
+pub fn register_provider() {
+    match current_component() {
+        Some(instance) => instance.singleton::<InstanceProvider>().0.store(true, Ordering::Release),
+        None => PROCESS_PROVIDER.store(true, Ordering::Release),
+    }
+}
+
+/// Whether the calling thread's component instance (or, outside any instance, the process)
+/// created a trace provider.
+pub fn provider_registered() -> bool {
+    match current_component() {
+        Some(instance) => instance.singleton::<InstanceProvider>().0.load(Ordering::Acquire),
+        None => PROCESS_PROVIDER.load(Ordering::Acquire),
+    }
 }
 
 /// Number of active sessions: the one load every macro makes.

@@ -1,11 +1,13 @@
 //! Host build of `fuchsia_trace`: the trace macros and functions components call.
 //!
+//! Follows the in-tree `src/lib/trace/rust` (crate `fuchsia_trace`, `//src/lib/trace/rust:trace`).
 //! On Fuchsia the trace engine writes records into a buffer shared with the trace manager,
-//! and only categories enabled by the running trace session are recorded. On the host the
-//! "trace manager" is [`host::Session`]: while no session is active every macro costs one
-//! relaxed atomic load and evaluates none of its arguments; while sessions are active,
-//! events of their categories are recorded in memory with the emitting thread and component
-//! moniker, for tests to inspect.
+//! only in a process that created a trace provider (`fuchsia_trace_provider`), and only
+//! for categories enabled by the running trace session. On the host the "trace manager" is
+//! [`host::Session`]: while no session is active every macro costs one relaxed atomic load
+//! and evaluates none of its arguments; while sessions are active, events of their
+//! categories emitted by a component instance that created a provider are recorded in
+//! memory with the emitting thread and component moniker, for tests to inspect.
 
 mod args;
 mod events;

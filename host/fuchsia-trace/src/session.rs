@@ -22,9 +22,10 @@ impl CategoryString for &'static CStr {
     }
 }
 
-/// True while any trace session is active.
+/// True while any trace session is active and reaches the caller (its component instance
+/// created a trace provider).
 pub fn is_enabled() -> bool {
-    crate::host::any_session_active()
+    crate::host::any_session_active() && crate::host::provider_registered()
 }
 
 /// True while an active session records `category`.
@@ -39,11 +40,11 @@ pub struct TraceCategoryContext {
 }
 
 impl TraceCategoryContext {
-    /// `Some` when an active session records `category`; costs one atomic load when no
-    /// session is active.
+    /// `Some` when an active session records `category` and the caller's component instance
+    /// created a trace provider; costs one atomic load when no session is active.
     #[inline]
     pub fn acquire<S: CategoryString>(category: S) -> Option<TraceCategoryContext> {
-        if !crate::host::any_session_active() {
+        if !crate::host::any_session_active() || !crate::host::provider_registered() {
             return None;
         }
         let category = category.as_category();

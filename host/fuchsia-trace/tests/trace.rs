@@ -1,13 +1,16 @@
 //! Trace macros: recorded only for enabled categories, arguments evaluated only then.
 
-use fuchsia_trace::host::{ArgData, EventKind, Session};
+use fuchsia_trace::host::{ArgData, EventKind, Session, register_provider};
 use fuchsia_trace::{Scope, category_enabled, duration, instant};
 use std::cell::Cell;
 
 // Each test uses its own category names: tests run in parallel and sessions are global.
+// Tests outside component instances register the process's trace provider first (it is
+// process-wide, as on Fuchsia); tests/no_provider.rs runs without one.
 
 #[test]
 fn disabled_categories_record_nothing_and_evaluate_no_argument() {
+    register_provider();
     let session = Session::start(&["other-category"]);
     let evaluated = Cell::new(0);
     let count = || {
@@ -25,6 +28,7 @@ fn disabled_categories_record_nothing_and_evaluate_no_argument() {
 
 #[test]
 fn a_duration_records_begin_with_arguments_and_end_at_scope_exit() {
+    register_provider();
     let session = Session::start(&["dur-cat"]);
     {
         duration!("dur-cat", "forward", "bytes" => 12u64, "name" => "p1");
@@ -48,6 +52,7 @@ fn a_duration_records_begin_with_arguments_and_end_at_scope_exit() {
 
 #[test]
 fn instants_take_c_string_names_and_every_argument_type() {
+    register_provider();
     let session = Session::start(&["inst-cat"]);
     let owned = String::from("s");
     instant!(c"inst-cat", c"all", Scope::Global,
@@ -71,6 +76,7 @@ fn instants_take_c_string_names_and_every_argument_type() {
 
 #[test]
 fn a_stopped_session_records_nothing_more() {
+    register_provider();
     let session = Session::start(&["stop-cat"]);
     assert!(fuchsia_trace::is_enabled());
     let other = Session::start(&["stop-cat"]);
@@ -88,11 +94,55 @@ fn events_carry_the_component_moniker() {
         fuchsia_runtime::host::ComponentInstance::new("realm_builder:t/c", "#meta/c.cm", []);
     {
         let _entered = instance.enter();
+        register_provider();
         instant!("moniker-cat", "in", Scope::Process);
     }
+    register_provider();
     instant!("moniker-cat", "out", Scope::Process);
     let monikers: Vec<_> = session.events().into_iter().map(|e| e.moniker).collect();
     assert_eq!(monikers, vec![Some("realm_builder:t/c".to_owned()), None]);
+}
+
+#[test]
+fn a_component_records_nothing_until_it_creates_a_provider() {
+    let session = Session::start(&["provider-cat"]);
+    let instance =
+        fuchsia_runtime::host::ComponentInstance::new("realm_builder:t/p", "#meta/p.cm", []);
+    let _entered = instance.enter();
+    let evaluated = Cell::new(0);
+    let count = || {
+        evaluated.set(evaluated.get() + 1);
+        1u64
+    };
+    instant!("provider-cat", "before", Scope::Process, "n" => count());
+    assert!(!fuchsia_trace::is_enabled());
+    assert!(!category_enabled("provider-cat"));
+    assert_eq!(evaluated.get(), 0);
+    register_provider();
+    register_provider();
+    instant!("provider-cat", "after", Scope::Process, "n" => count());
+    assert!(category_enabled("provider-cat"));
+    let names: Vec<_> = session.events().into_iter().map(|e| e.name).collect();
+    assert_eq!(names, vec!["after".to_owned()]);
+    assert_eq!(evaluated.get(), 1);
+}
+
+#[test]
+fn another_component_s_provider_does_not_cover_this_one() {
+    let session = Session::start(&["other-provider-cat"]);
+    let with = fuchsia_runtime::host::ComponentInstance::new("realm_builder:t/w", "#meta/w.cm", []);
+    let without =
+        fuchsia_runtime::host::ComponentInstance::new("realm_builder:t/o", "#meta/o.cm", []);
+    {
+        let _entered = with.enter();
+        register_provider();
+    }
+    register_provider();
+    {
+        let _entered = without.enter();
+        instant!("other-provider-cat", "unseen", Scope::Process);
+    }
+    assert!(session.events().is_empty());
 }
 
 #[test]

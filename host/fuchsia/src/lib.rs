@@ -4,9 +4,15 @@
 #![warn(missing_docs)]
 
 mod logging;
+mod test_logs;
 
 pub use fuchsia_macro::{main, test};
 pub use logging::{Interest, LoggingOptions, Severity};
+
+/// Host-only: what the host launcher needs from the test support. Product code never uses it.
+pub mod host {
+    pub use crate::test_logs::inherit_test_logs;
+}
 
 /// Runtime support for the code the macros generate. Not for direct use.
 #[doc(hidden)]
@@ -15,11 +21,12 @@ pub mod __private {
     use std::future::Future;
 
     pub use crate::logging::{init_logging, log_error};
+    pub use crate::test_logs::{TestLogSettings, run_test};
     pub use fuchsia_runtime::host::{COMPONENT_ENTRIES, ComponentEntry, linkme};
 
     /// Runs a component's main future on a `LocalExecutor`.
     pub fn run_singlethreaded<F: Future>(future: F) -> F::Output {
-        fasync::LocalExecutor::new().run_singlethreaded(future)
+        fasync::LocalExecutor::default().run_singlethreaded(future)
     }
 
     /// Runs a test's future on a `TestExecutor` until it completes.

@@ -28,6 +28,17 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The severity of a `log` record.
+    fn of(level: log::Level) -> Severity {
+        match level {
+            log::Level::Trace => Severity::Trace,
+            log::Level::Debug => Severity::Debug,
+            log::Level::Info => Severity::Info,
+            log::Level::Warn => Severity::Warn,
+            log::Level::Error => Severity::Error,
+        }
+    }
+
     /// The `log` filter that keeps records of this severity and above (`log` has no
     /// fatal level: `Fatal` keeps errors).
     fn level_filter(self) -> log::LevelFilter {
@@ -108,6 +119,7 @@ impl log::Log for StderrLogger {
     }
 
     fn log(&self, record: &log::Record<'_>) {
+        crate::test_logs::account(Severity::of(record.level()), || record.args().to_string());
         let (moniker, config) = current_config();
         let min_level = config.as_ref().map_or(log::LevelFilter::Info, |c| c.min_level);
         if record.level() > min_level {

@@ -12,9 +12,10 @@ async fn async_test_runs_on_a_local_executor() {
 
 #[fuchsia::test]
 fn sync_test_runs_directly() {
-    // No executor was created for a sync test.
-    let probe = std::panic::catch_unwind(fasync::Scope::global);
-    assert!(probe.is_err());
+    // No executor was created for a sync test: making one succeeds (with one already on
+    // the thread it would panic).
+    let mut executor = fasync::LocalExecutor::default();
+    assert_eq!(executor.run_singlethreaded(async { 1 }), 1);
 }
 
 #[fuchsia::test(threads = 2)]
@@ -102,3 +103,31 @@ fn add_test_attr_false_leaves_a_plain_function() {
 
 #[fuchsia::test(instrumentation = false)]
 async fn instrumentation_is_accepted() {}
+
+// A crate without a BUILD.gn gets the in-tree default, max_severity WARN.
+
+#[fuchsia::test]
+fn a_warning_is_within_the_default_max_severity() {
+    log::warn!("tolerated");
+}
+
+#[fuchsia::test]
+#[should_panic(expected = "logged at ERROR (refused), above the max_severity WARN")]
+fn an_error_log_fails_the_test() {
+    log::error!("refused");
+}
+
+#[fuchsia::test]
+#[should_panic(expected = "logged at ERROR (from a spawned thread)")]
+async fn an_error_logged_by_a_thread_the_test_spawned_fails_it() {
+    std::thread::spawn(|| log::error!("from a spawned thread")).join().unwrap();
+}
+
+#[fuchsia::test]
+fn the_test_runs_as_a_component_instance_of_its_own() {
+    let moniker = fuchsia_runtime::host::current_component().map(|c| c.moniker().to_owned());
+    assert_eq!(
+        moniker.as_deref(),
+        Some("test_root:the_test_runs_as_a_component_instance_of_its_own")
+    );
+}

@@ -1,4 +1,9 @@
 //! `zx::Status`: the Zircon status codes (`zx_status_t`).
+//!
+//! Follows the in-tree `sdk/rust/zx-status/src/lib.rs`: the constants carry Zircon's names
+//! without the `ZX_ERR_` prefix; Display prints that name (`ACCESS_DENIED`, `OK`), Debug
+//! prints `Status(ACCESS_DENIED)`, and a code without a name prints
+//! `Unknown zircon status code: N` (Display) or `Status(N)` (Debug).
 
 use std::fmt;
 
@@ -12,10 +17,10 @@ macro_rules! statuses {
         impl Status {
             $(pub const $name: Status = Status($value);)*
 
-            /// The name Zircon gives this status (`ZX_OK`, `ZX_ERR_PEER_CLOSED`, ...), if known.
+            /// The constant's name (`OK`, `PEER_CLOSED`, ...), if the code has one.
             fn name(&self) -> Option<&'static str> {
                 match self.0 {
-                    $($value => Some(if $value == 0 { "ZX_OK" } else { concat!("ZX_ERR_", stringify!($name)) }),)*
+                    $($value => Some(stringify!($name)),)*
                     _ => None,
                 }
             }
@@ -97,9 +102,7 @@ pub fn ok(raw: i32) -> Result<(), Status> {
 impl fmt::Debug for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.name() {
-            Some(name) => f.write_str(
-                name.strip_prefix("ZX_ERR_").or(name.strip_prefix("ZX_")).unwrap_or(name),
-            ),
+            Some(name) => write!(f, "Status({name})"),
             None => write!(f, "Status({})", self.0),
         }
     }
@@ -109,7 +112,7 @@ impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.name() {
             Some(name) => f.write_str(name),
-            None => write!(f, "ZX_STATUS({})", self.0),
+            None => write!(f, "Unknown zircon status code: {}", self.0),
         }
     }
 }
@@ -136,10 +139,22 @@ mod tests {
     }
 
     #[test]
-    fn formats_with_zircon_names() {
-        assert_eq!(Status::PEER_CLOSED.to_string(), "ZX_ERR_PEER_CLOSED");
-        assert_eq!(format!("{:?}", Status::PEER_CLOSED), "PEER_CLOSED");
-        assert_eq!(Status::OK.to_string(), "ZX_OK");
-        assert_eq!(Status::from_raw(-999).to_string(), "ZX_STATUS(-999)");
+    fn display_prints_the_bare_name_as_in_tree() {
+        assert_eq!(Status::ACCESS_DENIED.to_string(), "ACCESS_DENIED");
+        assert_eq!(Status::PEER_CLOSED.to_string(), "PEER_CLOSED");
+        assert_eq!(Status::OK.to_string(), "OK");
+    }
+
+    #[test]
+    fn debug_wraps_the_name_in_status_as_in_tree() {
+        assert_eq!(format!("{:?}", Status::ACCESS_DENIED), "Status(ACCESS_DENIED)");
+        assert_eq!(format!("{:?}", Status::OK), "Status(OK)");
+    }
+
+    #[test]
+    fn an_unknown_code_prints_its_number_as_in_tree() {
+        assert_eq!(Status::from_raw(-999).to_string(), "Unknown zircon status code: -999");
+        assert_eq!(format!("{:?}", Status::from_raw(-999)), "Status(-999)");
+        assert_eq!(Status::from_raw(7).to_string(), "Unknown zircon status code: 7");
     }
 }

@@ -34,6 +34,14 @@ async fn unless_stopped<F: Future>(
 /// thread that created it.
 ///
 /// Only one executor may exist per thread at a time.
+///
+/// As in-tree (src/lib/fuchsia-async, executor under src/runtime/fuchsia/executor/), it is
+/// made with `LocalExecutor::default()` or `LocalExecutorBuilder`; there is no
+/// `LocalExecutor::new`:
+///
+/// ```compile_fail,E0599
+/// let _executor = fuchsia_async::LocalExecutor::new();
+/// ```
 pub struct LocalExecutor {
     // Field order is drop order: uninstall the thread's context, then drop the local tasks
     // (the context owns the local set), then the runtime and its remaining tasks.
@@ -43,18 +51,12 @@ pub struct LocalExecutor {
 }
 
 impl Default for LocalExecutor {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl LocalExecutor {
     /// Creates an executor and makes it the current thread's executor.
     ///
     /// # Panics
     ///
     /// If the thread already has an executor.
-    pub fn new() -> Self {
+    fn default() -> Self {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_time()
             .build()
@@ -68,7 +70,9 @@ impl LocalExecutor {
         let guard = context::install(context.clone());
         Self { guard, context, runtime }
     }
+}
 
+impl LocalExecutor {
     /// Runs `main_future` to completion on this thread, running spawned tasks meanwhile.
     ///
     /// Host: on a thread of a component instance that is asked to stop, unwinds instead; see
@@ -102,7 +106,7 @@ impl LocalExecutorBuilder {
 
     /// Builds the executor and makes it the current thread's executor.
     pub fn build(self) -> LocalExecutor {
-        LocalExecutor::new()
+        LocalExecutor::default()
     }
 }
 
@@ -125,7 +129,7 @@ impl TestExecutor {
     ///
     /// If the thread already has an executor.
     pub fn new() -> Self {
-        Self { executor: LocalExecutor::new() }
+        Self { executor: LocalExecutor::default() }
     }
 
     /// Runs `main_future` to completion on this thread, running spawned tasks meanwhile.

@@ -10,7 +10,7 @@ use futures::{StreamExt, TryStreamExt};
 /// Runs `main` on the component's executor, which unwinds with `ComponentStopped` when the
 /// component is stopped (as a `#[fuchsia::main]` executor does).
 fn run_component(main: impl std::future::Future<Output = ()>) {
-    fasync::LocalExecutor::new().run_singlethreaded(main);
+    fasync::LocalExecutor::default().run_singlethreaded(main);
 }
 
 enum Incoming {
