@@ -1,3 +1,7 @@
+// Copyright 2026 The Fuchsia Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style license that can be
+// found in the LICENSE file.
+
 use super::after_proxy_end;
 use crate::wake_sources::{LingerEnd, WakeSourceKind, WakeSources};
 use std::sync::Arc;
