@@ -105,6 +105,7 @@ fn into_handle_info(entry: Entry) -> HandleInfo {
 impl Channel {
     /// Creates a channel; both ends are WRITABLE and have the default channel rights.
     pub fn create() -> (Channel, Channel) {
+        let _syscall = crate::host::counters::syscall();
         let (a, b) = ChannelEndpoint::create_pair();
         (
             Channel(new_handle(a.into(), Rights::CHANNEL_DEFAULT)),
@@ -115,6 +116,7 @@ impl Channel {
     /// Writes a message. Every handle in `handles` is consumed (its slot left invalid),
     /// whether the write succeeds or not.
     pub fn write(&self, bytes: &[u8], handles: &mut [NullableHandle]) -> Result<(), Status> {
+        let _syscall = crate::host::counters::syscall();
         let raws: Vec<u32> = handles.iter_mut().map(|h| std::mem::take(h).into_raw()).collect();
         let channel = match endpoint(self.raw_handle(), Rights::WRITE) {
             Ok(channel) => channel,
@@ -155,6 +157,7 @@ impl Channel {
         bytes: &[u8],
         handles: &mut [HandleDisposition<'_>],
     ) -> Result<(), Status> {
+        let _syscall = crate::host::counters::syscall();
         let channel = endpoint(self.raw_handle(), Rights::WRITE);
         let size_ok = bytes.len() <= MAX_BYTES && handles.len() <= MAX_HANDLES;
         let mut first_error = match &channel {
@@ -200,6 +203,7 @@ impl Channel {
         bytes: &'b mut [MaybeUninit<u8>],
         handles: &'h mut [MaybeUninit<NullableHandle>],
     ) -> ChannelReadResult<(&'b mut [u8], &'h mut [NullableHandle])> {
+        let _syscall = crate::host::counters::syscall();
         let message = match self.dequeue(bytes.len(), handles.len()) {
             Ok(message) => message,
             Err(ReadError::TooSmall { bytes_avail, handles_avail }) => {
@@ -232,6 +236,7 @@ impl Channel {
         bytes: &mut Vec<u8>,
         handles: &mut Vec<NullableHandle>,
     ) -> Result<(), Status> {
+        let _syscall = crate::host::counters::syscall();
         let message = self.dequeue(usize::MAX, usize::MAX).map_err(read_status)?;
         *bytes = message.bytes;
         handles.clear();
@@ -251,6 +256,7 @@ impl Channel {
         bytes: &mut Vec<u8>,
         handle_infos: &mut Vec<HandleInfo>,
     ) -> Result<(), Status> {
+        let _syscall = crate::host::counters::syscall();
         let message = self.dequeue(usize::MAX, usize::MAX).map_err(read_status)?;
         *bytes = message.bytes;
         handle_infos.clear();
@@ -280,6 +286,7 @@ impl Channel {
         handles: &mut [NullableHandle],
         buf: &mut MessageBuf,
     ) -> Result<(), Status> {
+        let _syscall = crate::host::counters::syscall();
         let txid = self.call_write(bytes, |channel, bytes| channel.write(bytes, handles))?;
         let message = self.await_reply(txid, deadline)?;
         let (out_bytes, out_handles) = buf.split_mut();
@@ -297,6 +304,7 @@ impl Channel {
         handles: &mut [HandleDisposition<'_>],
         buf: &mut MessageBufEtc,
     ) -> Result<(), Status> {
+        let _syscall = crate::host::counters::syscall();
         let txid = self.call_write(bytes, |channel, bytes| channel.write_etc(bytes, handles))?;
         let message = self.await_reply(txid, deadline)?;
         let (out_bytes, out_infos) = buf.split_mut();

@@ -29,6 +29,7 @@ impl Vmo {
     }
 
     pub fn create_with_opts(opts: VmoOptions, size: u64) -> Result<Vmo, Status> {
+        let _syscall = crate::host::counters::syscall();
         let object = VmoObject::create(size)?;
         let rights = if opts.contains(VmoOptions::RESIZABLE) {
             Rights::VMO_DEFAULT | Rights::RESIZE
@@ -49,6 +50,7 @@ impl Vmo {
 
     /// Reads `data.len()` bytes at `offset`. Needs READ; OUT_OF_RANGE past the end.
     pub fn read(&self, data: &mut [u8], offset: u64) -> Result<(), Status> {
+        let _syscall = crate::host::counters::syscall();
         self.object(Rights::READ)?.0.read(data, offset)
     }
 
@@ -61,16 +63,19 @@ impl Vmo {
 
     /// Writes `data` at `offset`. Needs WRITE; OUT_OF_RANGE past the end.
     pub fn write(&self, data: &[u8], offset: u64) -> Result<(), Status> {
+        let _syscall = crate::host::counters::syscall();
         self.object(Rights::WRITE)?.0.write(data, offset)
     }
 
     /// The size in bytes (a whole number of pages).
     pub fn get_size(&self) -> Result<u64, Status> {
+        let _syscall = crate::host::counters::syscall();
         Ok(self.object(Rights::NONE)?.0.size())
     }
 
     /// Resizes. Needs WRITE and RESIZE: a VMO created without RESIZABLE is UNAVAILABLE.
     pub fn set_size(&self, size: u64) -> Result<(), Status> {
+        let _syscall = crate::host::counters::syscall();
         let (vmo, rights) = self.object(Rights::WRITE)?;
         if !rights.contains(Rights::RESIZE) {
             return Err(Status::UNAVAILABLE);
@@ -80,6 +85,7 @@ impl Vmo {
 
     /// The size the VMO was created or last resized with, in bytes. Needs GET_PROPERTY.
     pub fn get_content_size(&self) -> Result<u64, Status> {
+        let _syscall = crate::host::counters::syscall();
         Ok(self.object(Rights::GET_PROPERTY)?.0.content_size())
     }
 }
