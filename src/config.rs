@@ -4,18 +4,42 @@
 /// fuchsia.starnix.proxy); configured limits are capped at it.
 pub const MAX_WAKE_SOURCES: usize = 4096;
 
-/// How many proxies and wake sources one manager accepts. A proxy's counter is one of its
-/// wake sources, so `max_wake_sources` bounds proxies plus other sources together.
+/// The highest backpressure limit, in messages: one below the 3,500 messages Zircon lets a
+/// channel end queue before raising the channel-full policy exception on the writer.
+pub const MAX_UNHANDLED_MESSAGES_CAP: i64 = 3499;
+
+/// How many proxies and wake sources one manager accepts, and how far each proxy may run
+/// ahead of its container. A proxy's counter is one of its wake sources, so
+/// `max_wake_sources` bounds proxies plus other sources together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     pub max_proxies: usize,
     pub max_wake_sources: usize,
+    /// Backpressure toward the container, in messages: the most unhandled messages (the
+    /// counter's value) a proxy lets the container have before it stops reading from the
+    /// remote. Between 1 and `MAX_UNHANDLED_MESSAGES_CAP`.
+    pub max_unhandled_messages: i64,
 }
 
 impl Limits {
-    /// Limits as configured, with `max_wake_sources` capped at the protocol's maximum.
+    /// Limits as configured, with `max_wake_sources` capped at the protocol's maximum and
+    /// the default backpressure limit.
     pub fn new(max_proxies: usize, max_wake_sources: usize) -> Limits {
-        Limits { max_proxies, max_wake_sources: max_wake_sources.min(MAX_WAKE_SOURCES) }
+        Limits {
+            max_proxies,
+            max_wake_sources: max_wake_sources.min(MAX_WAKE_SOURCES),
+            max_unhandled_messages: crate::proxy::DEFAULT_MAX_UNHANDLED_MESSAGES,
+        }
+    }
+
+    /// These limits with a backpressure limit of `max_unhandled_messages`, brought into
+    /// 1..=`MAX_UNHANDLED_MESSAGES_CAP`.
+    pub fn with_max_unhandled_messages(self, max_unhandled_messages: u32) -> Limits {
+        Limits {
+            max_unhandled_messages: i64::from(max_unhandled_messages)
+                .clamp(1, MAX_UNHANDLED_MESSAGES_CAP),
+            ..self
+        }
     }
 }
 

@@ -21,6 +21,7 @@ pub async fn main() -> Result<(), anyhow::Error> {
     let config = proxy_manager_config::Config::take_from_startup_handle();
     let root = fuchsia_inspect::component::inspector().root();
     root.record_child("config", |node| config.record_inspect(node));
-    let limits = config::Limits::new(config.max_proxies as usize, config.max_wake_sources as usize);
+    let limits = config::Limits::new(config.max_proxies as usize, config.max_wake_sources as usize)
+        .with_max_unhandled_messages(config.max_unhandled_messages);
     component::run(limits).await
 }

@@ -409,7 +409,11 @@ async fn inspect_shows_per_proxy_statistics_wake_sources_and_history() {
     let data = realm.inspect().await;
     let (proxy_key, closed_key) = (id.to_string(), closed_id.to_string());
     assert_data_tree!(data.payload.as_ref().unwrap(), root: contains {
-        config: { max_proxies: 1024u64, max_wake_sources: 2048u64 },
+        config: {
+            max_proxies: 1024u64,
+            max_wake_sources: 2048u64,
+            max_unhandled_messages: 1024u64,
+        },
         totals: contains { proxies_added: 2u64, proxies_ended: 1u64, live_proxies: 1u64 },
         proxies: {
             var proxy_key: {
@@ -420,6 +424,8 @@ async fn inspect_shows_per_proxy_statistics_wake_sources_and_history() {
                 incoming: { messages: 1u64, bytes: 10u64, handles: 1u64 },
                 outgoing: { messages: 1u64, bytes: 4u64, handles: 0u64 },
                 wakes: AnyProperty,
+                held_back: false,
+                times_held_back: 0u64,
                 pending: 1i64,
                 created_at_ns: AnyProperty,
                 last_message_at_ns: AnyProperty,
