@@ -569,6 +569,15 @@ impl Default for ProxyRegistration {
     }
 }
 
+/// Names a proxy's counter in logs, formatted only if a log needs it.
+struct CounterOf<'a>(&'a str);
+
+impl std::fmt::Display for CounterOf<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the counter of proxy {}", self.0)
+    }
+}
+
 /// Keeps the registry's view of the proxy's wake source current, and counts wakes.
 async fn monitor_counter(
     counter: &zx::Counter,
@@ -583,8 +592,8 @@ async fn monitor_counter(
         }
         registration.wake_sources.set_active(id, active);
     };
-    let what = format!("the counter of proxy {name}");
-    wake_monitor::watch(counter.as_handle_ref(), zx::Signals::COUNTER_POSITIVE, on_change, &what)
+    let what = CounterOf(name);
+    wake_monitor::watch(counter.as_handle_ref(), zx::Signals::COUNTER_POSITIVE, on_change, what)
         .await
 }
 

@@ -48,7 +48,9 @@ pub async fn monitor(
         on_change(true);
         let cleared = match complement(signals) {
             Some(clear) => fasync::OnSignals::new(&handle, clear).await.map(drop),
-            None => wait_until_clear(&handle, signals).await,
+            // Boxed, so that the timer is not part of every monitor's (and every proxy's)
+            // future: only sources without a complementary signal ever need it.
+            None => Box::pin(wait_until_clear(&handle, signals)).await,
         };
         if let Err(status) = cleared {
             return status;
@@ -63,7 +65,7 @@ pub async fn watch(
     handle: zx::HandleRef<'_>,
     signals: zx::Signals,
     on_change: impl FnMut(bool),
-    what: &str,
+    what: impl std::fmt::Display,
 ) -> std::convert::Infallible {
     let status = monitor(handle, signals, on_change).await;
     log::warn!("{what}: cannot be watched any more ({status}); it stays as last seen");
