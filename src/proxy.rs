@@ -15,6 +15,16 @@
 //! - A wake-up forwards at most `MAX_BATCH` messages per direction before the task yields,
 //!   so a busy proxy cannot starve the others on the same thread.
 //! - A proxy asked to stop delivers what is already queued in both directions, then closes.
+//!   The stop is looked at before every batch, so a peer that keeps writing cannot hold it
+//!   off, and at most `MAX_DRAIN_ON_STOP` messages per direction are delivered after it.
+//! - Backpressure toward the container: while the counter is at the registration's
+//!   `max_unhandled_messages`, nothing is read from the remote, so the container's channel
+//!   never holds more than that many messages from the proxy.
+//!
+//! Cost (measured by benches/engine_cost.rs): each channel is watched by one long-lived
+//! wait registration (`fasync::RWHandle`), re-armed only after a read of that side found it
+//! empty, so a message costs its read, counter add and write plus a share of one wait per
+//! wake-up; the forwarding path allocates nothing.
 
 use crate::proxy_stats::{DirectionStats, ProxyStats};
 use crate::wake_monitor;
