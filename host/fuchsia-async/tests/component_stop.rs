@@ -52,3 +52,27 @@ fn outside_any_instance_nothing_stops_an_executor() {
     let mut executor = fasync::LocalExecutor::default();
     assert_eq!(executor.run_singlethreaded(async { 7 }), 7);
 }
+
+#[test]
+fn a_task_that_overflows_a_channel_stops_its_instance_and_executor() {
+    let instance = instance();
+    let entered = instance.enter();
+    let (writer, reader) = zx::Channel::create();
+    let worker = std::thread::spawn(move || {
+        let mut executor = fasync::LocalExecutor::default();
+        executor.run_singlethreaded(async move {
+            fasync::Task::local(async move {
+                for _ in 0..=zx::host::MAX_PENDING_CHANNEL_MESSAGES {
+                    writer.write(b"m", &mut []).unwrap();
+                }
+            })
+            .detach();
+            futures::future::pending::<()>().await
+        })
+    });
+    drop(entered);
+    let payload = worker.join().expect_err("the executor unwinds");
+    assert!(payload.is::<ComponentStopped>());
+    assert!(matches!(instance.stop_reason(), Some(fuchsia_runtime::host::StopReason::Crashed(_))));
+    assert!(reader.is_closed().unwrap(), "the task's channel end was closed");
+}

@@ -21,7 +21,7 @@ use fuchsia_async as fasync;
 use fuchsia_component::fio;
 use fuchsia_component::host::Namespace;
 use fuchsia_component::server::ServiceFs;
-use fuchsia_runtime::host::{ComponentInstance, ComponentStopped};
+use fuchsia_runtime::host::{ComponentInstance, ComponentStopped, StopReason};
 use fuchsia_runtime::{HandleInfo, HandleType};
 use futures::StreamExt;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -65,7 +65,7 @@ impl ChildRuntime {
                 let main = *main;
                 std::thread::Builder::new().name(name).spawn(move || {
                     let _entered = instance.enter();
-                    run_until_stopped(main);
+                    run_until_stopped(&instance, main);
                 })
             }
             Program::Local(implementation) => {
@@ -76,7 +76,10 @@ impl ChildRuntime {
                 std::thread::Builder::new().name(name).spawn(move || {
                     let _entered = instance.enter();
                     // Nothing observes the body's state after an unwind: it is dropped.
-                    run_until_stopped(std::panic::AssertUnwindSafe(|| run_local(&instance, body)));
+                    run_until_stopped(
+                        &instance,
+                        std::panic::AssertUnwindSafe(|| run_local(&instance, body)),
+                    );
                 })
             }
         };
@@ -109,13 +112,18 @@ impl ChildRuntime {
 
 /// Runs a registered child's entry point or a local child's body on this thread (which has
 /// entered the child's instance). A stopped instance's executors unwind with
-/// `ComponentStopped` (see fuchsia_async): that is the normal end of a destroyed component;
-/// any other unwind is a real panic and continues.
-fn run_until_stopped(run: impl FnOnce() + std::panic::UnwindSafe) {
+/// `ComponentStopped` (see fuchsia_async): that is the normal end of a destroyed or crashed
+/// component; any other unwind is a real panic and continues. A crash (see
+/// `ComponentInstance::crash`) is logged as component manager logs it; the instance's
+/// `stop_reason` tells it too.
+fn run_until_stopped(instance: &ComponentInstance, run: impl FnOnce() + std::panic::UnwindSafe) {
     if let Err(payload) = std::panic::catch_unwind(run)
         && !payload.is::<ComponentStopped>()
     {
         std::panic::resume_unwind(payload);
+    }
+    if let Some(StopReason::Crashed(reason)) = instance.stop_reason() {
+        log::error!("{} crashed: {reason}", instance.moniker());
     }
 }
 

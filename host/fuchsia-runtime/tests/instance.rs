@@ -1,9 +1,10 @@
 //! Component instances: startup handles, singletons, thread membership.
 
-use fuchsia_runtime::host::{ComponentInstance, current_component};
+use fuchsia_runtime::host::{ComponentInstance, ComponentStopped, StopReason, current_component};
 use fuchsia_runtime::{HandleInfo, HandleType, take_startup_handle};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
+use zx::Peered;
 
 fn instance(moniker: &str) -> Arc<ComponentInstance> {
     let (dir, _peer) = zx::Channel::create();
@@ -90,6 +91,50 @@ fn request_stop_raises_the_stop_event_once_and_for_all() {
     assert!(signals.contains(zx::Signals::EVENT_SIGNALED));
     component.request_stop();
     assert!(component.is_stop_requested());
+    assert_eq!(component.stop_reason(), Some(StopReason::Requested));
+}
+
+#[test]
+fn a_thread_of_an_instance_that_overflows_a_channel_crashes_the_instance() {
+    let component = instance("overflowing");
+    assert_eq!(component.stop_reason(), None);
+    let (writer, reader) = zx::Channel::create();
+    let receiver = reader.koid().unwrap().raw_koid();
+    let entered = component.enter();
+    let worker = std::thread::spawn(move || {
+        for _ in 0..zx::host::MAX_PENDING_CHANNEL_MESSAGES {
+            writer.write(b"m", &mut []).unwrap();
+        }
+        // The write succeeds, then the thread is stopped: it never gets the result.
+        let _ = writer.write(b"one too many", &mut []);
+    });
+    drop(entered);
+    let payload = worker.join().expect_err("the writing thread unwinds");
+    assert!(payload.is::<ComponentStopped>());
+    assert!(component.is_stop_requested());
+    match component.stop_reason() {
+        Some(StopReason::Crashed(reason)) => {
+            assert!(reason.contains("ZX_EXCP_POLICY_CODE_CHANNEL_FULL_WRITE"), "{reason}");
+            assert!(reason.contains(&format!("channel {receiver} ")), "{reason}");
+        }
+        other => panic!("unexpected stop reason {other:?}"),
+    }
+    let mut buf = zx::MessageBuf::new();
+    let mut queued = 0;
+    while reader.read(&mut buf).is_ok() {
+        queued += 1;
+    }
+    assert_eq!(queued, 3501);
+    assert!(reader.is_closed().unwrap(), "the unwound thread dropped the writer");
+}
+
+#[test]
+fn the_first_stop_reason_stays() {
+    let component = instance("crashing");
+    component.crash("first");
+    component.request_stop();
+    component.crash("second");
+    assert_eq!(component.stop_reason(), Some(StopReason::Crashed("first".into())));
 }
 
 #[test]

@@ -1,10 +1,12 @@
-//! `zx::Channel`: a bidirectional message pipe.
+//! `zx::Channel`: a bidirectional message pipe, with the rules of
+//! `zircon/kernel/lib/syscalls/channel.cc` and `zircon/kernel/object/user_handles.cc`.
 
 use crate::handle::{handle_based_type, new_handle, reduced_rights};
 use crate::kernel::channel::{ChannelEndpoint, Message, ReadError, destroy_messages};
 use crate::kernel::object::KernelObject;
 use crate::kernel::table::{self, Entry};
-use crate::kernel::wait::thread_waker;
+use crate::kernel::wait::{park_until, thread_waker};
+use crate::policy::{self, MAX_PENDING_CHANNEL_MESSAGES, PolicyException};
 use crate::{
     HandleDisposition, HandleInfo, MessageBuf, MessageBufEtc, MonotonicInstant, NullableHandle,
     ObjectType, Peered, Rights, Status, sys,
@@ -12,7 +14,6 @@ use crate::{
 use std::collections::VecDeque;
 use std::mem::MaybeUninit;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 handle_based_type! {
     /// One end of a channel.
@@ -57,9 +58,6 @@ impl<T> ChannelReadResult<T> {
 const MAX_BYTES: usize = sys::ZX_CHANNEL_MAX_MSG_BYTES as usize;
 const MAX_HANDLES: usize = sys::ZX_CHANNEL_MAX_MSG_HANDLES as usize;
 
-/// Transaction ids for `call`: the kernel's range has the high bit set.
-static NEXT_CALL_TXID: AtomicU32 = AtomicU32::new(1);
-
 fn endpoint(raw: u32, needed: Rights) -> Result<Arc<ChannelEndpoint>, Status> {
     let (object, rights) = table::lookup(raw)?;
     let KernelObject::Channel(endpoint) = object else { return Err(Status::WRONG_TYPE) };
@@ -69,30 +67,168 @@ fn endpoint(raw: u32, needed: Rights) -> Result<Arc<ChannelEndpoint>, Status> {
     Ok(endpoint)
 }
 
-/// Checks one handle taken out of the table for transfer through `channel`.
-fn transferable(entry: &Entry, channel: &Arc<ChannelEndpoint>) -> Result<(), Status> {
+/// The checks every handle sent through `channel` passes, in the kernel's order
+/// (`common_handle_checks_locked` in `zircon/kernel/object/user_handles.cc`): TRANSFER, not
+/// the channel itself, the asserted type, then the requested rights.
+fn check_transfer(
+    entry: &Entry,
+    channel: &Arc<ChannelEndpoint>,
+    object_type: ObjectType,
+    rights: Rights,
+) -> Result<(), Status> {
+    if !entry.rights.contains(Rights::TRANSFER) {
+        return Err(Status::ACCESS_DENIED);
+    }
     if let KernelObject::Channel(end) = &entry.object
         && Arc::ptr_eq(end, channel)
     {
         return Err(Status::NOT_SUPPORTED);
     }
-    if !entry.rights.contains(Rights::TRANSFER) {
-        return Err(Status::ACCESS_DENIED);
+    if object_type != ObjectType::NONE && object_type != entry.object.object_type() {
+        return Err(Status::WRONG_TYPE);
+    }
+    if rights != Rights::SAME_RIGHTS && !entry.rights.contains(rights) {
+        return Err(Status::INVALID_ARGS);
     }
     Ok(())
 }
 
-/// Queues `bytes` + `entries` on the peer of `channel`, destroying the message on failure.
-fn enqueue(channel: &ChannelEndpoint, bytes: &[u8], entries: Vec<Entry>) -> Result<(), Status> {
-    channel.write(Message { bytes: bytes.to_vec(), handles: entries }).map_err(
-        |(status, message)| {
-            destroy_messages(VecDeque::from([message]));
-            status
-        },
-    )
+/// A handle moved into a message (`move_handle_for_transfer`): reduced rights mint a new
+/// handle and close the old one.
+fn move_for_transfer(
+    entry: Entry,
+    channel: &Arc<ChannelEndpoint>,
+    object_type: ObjectType,
+    rights: Rights,
+) -> Result<Entry, Status> {
+    check_transfer(&entry, channel, object_type, rights)?;
+    if rights == Rights::SAME_RIGHTS || rights == entry.rights {
+        return Ok(entry);
+    }
+    Ok(Entry::new(entry.object.clone(), rights))
+}
+
+/// A duplicate of a handle for a message (`duplicate_handle_for_transfer`): the transfer
+/// checks, then DUPLICATE.
+fn duplicate_for_transfer(
+    source: &Entry,
+    channel: &Arc<ChannelEndpoint>,
+    object_type: ObjectType,
+    rights: Rights,
+) -> Result<Entry, Status> {
+    check_transfer(source, channel, object_type, rights)?;
+    if !source.rights.contains(Rights::DUPLICATE) {
+        return Err(Status::ACCESS_DENIED);
+    }
+    Ok(Entry::new(source.object.clone(), reduced_rights(source.rights, rights)?))
+}
+
+/// The handles of an outgoing message as the caller passed them.
+enum Outgoing<'s, 'h> {
+    /// `zx_channel_write`: every handle is consumed, whatever the outcome.
+    Handles(&'s mut [NullableHandle]),
+    /// `zx_channel_write_etc`: moved handles are consumed, duplicated ones stay; a failing
+    /// entry gets its `result` set, the others keep the caller's.
+    Dispositions(&'s mut [HandleDisposition<'h>]),
+}
+
+impl Outgoing<'_, '_> {
+    fn len(&self) -> usize {
+        match self {
+            Outgoing::Handles(handles) => handles.len(),
+            Outgoing::Dispositions(dispositions) => dispositions.len(),
+        }
+    }
+
+    /// Closes the handles the call consumes, without looking at them (the kernel's
+    /// `RemoveUserHandles` on an early error): no `result` is touched.
+    fn discard(self) {
+        match self {
+            Outgoing::Handles(handles) => handles.iter_mut().for_each(|h| drop(std::mem::take(h))),
+            Outgoing::Dispositions(dispositions) => {
+                for disposition in dispositions.iter_mut().filter(|d| d.is_move()) {
+                    table::close(std::mem::replace(
+                        &mut disposition.handle,
+                        sys::ZX_HANDLE_INVALID,
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Takes every handle for the message (`msg_put_handles`): all are processed, the first
+    /// error is returned, and on error the handles taken so far are closed.
+    fn take(self, channel: &Arc<ChannelEndpoint>) -> Result<Vec<Entry>, Status> {
+        let mut first_error = None;
+        let mut entries = Vec::with_capacity(self.len());
+        let mut keep = |outcome: Result<Entry, Status>| match outcome {
+            Ok(entry) => entries.push(entry),
+            Err(status) => {
+                first_error.get_or_insert(status);
+            }
+        };
+        match self {
+            Outgoing::Handles(handles) => {
+                for handle in handles.iter_mut() {
+                    keep(table::remove(std::mem::take(handle).into_raw()).and_then(|entry| {
+                        move_for_transfer(entry, channel, ObjectType::NONE, Rights::SAME_RIGHTS)
+                    }));
+                }
+            }
+            Outgoing::Dispositions(dispositions) => {
+                for disposition in dispositions.iter_mut() {
+                    let (object_type, rights) = (disposition.object_type, disposition.rights);
+                    let outcome = if disposition.is_move() {
+                        let raw =
+                            std::mem::replace(&mut disposition.handle, sys::ZX_HANDLE_INVALID);
+                        table::remove(raw).and_then(|entry| {
+                            move_for_transfer(entry, channel, object_type, rights)
+                        })
+                    } else {
+                        table::with(disposition.handle, |source| {
+                            duplicate_for_transfer(source, channel, object_type, rights)
+                        })
+                        .and_then(|outcome| outcome)
+                    };
+                    if let Err(status) = &outcome {
+                        disposition.result = *status;
+                    }
+                    keep(outcome);
+                }
+            }
+        }
+        match first_error {
+            None => Ok(entries),
+            Some(status) => {
+                drop(entries);
+                Err(status)
+            }
+        }
+    }
+}
+
+/// Destroys a message that could not be sent, outside every lock.
+fn destroy(failure: (Status, Message)) -> Status {
+    let (status, message) = failure;
+    destroy_messages(VecDeque::from([message]));
+    status
+}
+
+/// Raises the channel-full policy exception if a write left more than
+/// `MAX_PENDING_CHANNEL_MESSAGES` queued on the peer of `channel`.
+fn check_pending(channel: &ChannelEndpoint, queued: usize) {
+    if queued > MAX_PENDING_CHANNEL_MESSAGES {
+        policy::raise(PolicyException::ChannelFullWrite {
+            writer: channel.header.koid,
+            receiver: channel.peer_koid,
+            pending: queued,
+        });
+    }
 }
 
 fn into_handle(entry: Entry) -> NullableHandle {
+    // Reading a handle out of a channel cancels the waits made through it.
+    entry.cancel_waits();
     // SAFETY: the value was just inserted and is owned by nobody else.
     unsafe { NullableHandle::from_raw(table::insert(entry)) }
 }
@@ -113,87 +249,64 @@ impl Channel {
         )
     }
 
-    /// Writes a message. Every handle in `handles` is consumed (its slot left invalid),
-    /// whether the write succeeds or not.
-    pub fn write(&self, bytes: &[u8], handles: &mut [NullableHandle]) -> Result<(), Status> {
-        let _syscall = crate::host::counters::syscall();
-        let raws: Vec<u32> = handles.iter_mut().map(|h| std::mem::take(h).into_raw()).collect();
-        let channel = match endpoint(self.raw_handle(), Rights::WRITE) {
+    /// Checks the channel handle (for `rights`), the sizes and the handles of an outgoing
+    /// message, in the order of `channel_write` in `zircon/kernel/lib/syscalls/channel.cc`,
+    /// and builds it. A call's message must hold a transaction id (INVALID_ARGS).
+    fn message(
+        &self,
+        bytes: &[u8],
+        handles: Outgoing<'_, '_>,
+        rights: Rights,
+        is_call: bool,
+    ) -> Result<(Arc<ChannelEndpoint>, Message), Status> {
+        let channel = match endpoint(self.raw_handle(), rights) {
             Ok(channel) => channel,
             Err(status) => {
-                raws.into_iter().for_each(table::close);
+                handles.discard();
                 return Err(status);
             }
         };
-        let size_ok = bytes.len() <= MAX_BYTES && raws.len() <= MAX_HANDLES;
-        let mut first_error = (!size_ok).then_some(Status::OUT_OF_RANGE);
-        let mut entries = Vec::with_capacity(raws.len());
-        for raw in raws {
-            match table::remove(raw) {
-                Ok(entry) => {
-                    if let Err(status) = transferable(&entry, &channel) {
-                        first_error.get_or_insert(status);
-                    }
-                    entries.push(entry);
-                }
-                Err(status) => {
-                    first_error.get_or_insert(status);
-                }
-            }
-        }
-        if let Some(status) = first_error {
-            drop(entries);
-            return Err(status);
-        }
-        enqueue(&channel, bytes, entries)
+        let status = if bytes.len() > MAX_BYTES || handles.len() > MAX_HANDLES {
+            Status::OUT_OF_RANGE
+        } else if is_call && bytes.len() < 4 {
+            Status::INVALID_ARGS
+        } else {
+            let entries = handles.take(&channel)?;
+            return Ok((channel, Message { bytes: bytes.to_vec(), handles: entries }));
+        };
+        handles.discard();
+        Err(status)
+    }
+
+    fn send(&self, bytes: &[u8], handles: Outgoing<'_, '_>) -> Result<(), Status> {
+        let _syscall = crate::host::counters::syscall();
+        let (channel, message) = self.message(bytes, handles, Rights::WRITE, false)?;
+        let queued = channel.write(message).map_err(destroy)?;
+        check_pending(&channel, queued);
+        Ok(())
+    }
+
+    /// Writes a message. Every handle in `handles` is consumed (its slot left invalid),
+    /// whether the write succeeds or not.
+    ///
+    /// A write that leaves more than 3,500 messages queued on the peer succeeds, then raises
+    /// the channel-full policy exception on this thread (see `zx::host::PolicyException`).
+    pub fn write(&self, bytes: &[u8], handles: &mut [NullableHandle]) -> Result<(), Status> {
+        self.send(bytes, Outgoing::Handles(handles))
     }
 
     /// Writes a message whose handles carry the object type and rights the sender asserts.
     /// A type other than NONE must match the object (WRONG_TYPE); rights other than
     /// SAME_RIGHTS must be a subset (INVALID_ARGS) and replace the handle's rights. Moved
-    /// handles are consumed whatever the outcome; each disposition's `result` is set.
+    /// handles are consumed whatever the outcome. Only a failing disposition gets its
+    /// `result` set, and only once the handles are looked at (not when the channel handle
+    /// or the sizes are refused). The channel-full policy applies as for `write`.
     pub fn write_etc(
         &self,
         bytes: &[u8],
         handles: &mut [HandleDisposition<'_>],
     ) -> Result<(), Status> {
-        let _syscall = crate::host::counters::syscall();
-        let channel = endpoint(self.raw_handle(), Rights::WRITE);
-        let size_ok = bytes.len() <= MAX_BYTES && handles.len() <= MAX_HANDLES;
-        let mut first_error = match &channel {
-            Err(status) => Some(*status),
-            Ok(_) if !size_ok => Some(Status::OUT_OF_RANGE),
-            Ok(_) => None,
-        };
-        let mut entries = Vec::with_capacity(handles.len());
-        for disposition in handles.iter_mut() {
-            let outcome = match &channel {
-                Ok(channel) => dispose(disposition, channel),
-                Err(status) => {
-                    if disposition.is_move() {
-                        table::close(disposition.handle);
-                    }
-                    Err(*status)
-                }
-            };
-            if disposition.is_move() {
-                disposition.handle = sys::ZX_HANDLE_INVALID;
-            }
-            match outcome {
-                Ok(entry) => {
-                    disposition.result = Status::OK;
-                    entries.push(entry);
-                }
-                Err(status) => {
-                    disposition.result = status;
-                    first_error.get_or_insert(status);
-                }
-            }
-        }
-        match (first_error, channel) {
-            (None, Ok(channel)) => enqueue(&channel, bytes, entries),
-            (Some(status), _) | (None, Err(status)) => Err(status),
-        }
+        self.send(bytes, Outgoing::Dispositions(handles))
     }
 
     /// Reads the next message into caller-provided storage. BUFFER_TOO_SMALL leaves the
@@ -278,7 +391,9 @@ impl Channel {
 
     /// `zx_channel_call`: writes `bytes` (whose first four bytes the kernel overwrites with a
     /// fresh transaction id), then blocks until the reply with that id arrives or `deadline`
-    /// passes. Other messages stay queued for ordinary reads.
+    /// passes. The reply goes straight to this call: it is never queued for ordinary reads
+    /// and never raises READABLE. Needs READ and WRITE. Handles are consumed on every path.
+    /// PEER_CLOSED when the peer closes first, CANCELED when this end's last handle closes.
     pub fn call(
         &self,
         deadline: MonotonicInstant,
@@ -286,9 +401,7 @@ impl Channel {
         handles: &mut [NullableHandle],
         buf: &mut MessageBuf,
     ) -> Result<(), Status> {
-        let _syscall = crate::host::counters::syscall();
-        let txid = self.call_write(bytes, |channel, bytes| channel.write(bytes, handles))?;
-        let message = self.await_reply(txid, deadline)?;
+        let message = self.call_message(deadline, bytes, Outgoing::Handles(handles))?;
         let (out_bytes, out_handles) = buf.split_mut();
         *out_bytes = message.bytes;
         out_handles.clear();
@@ -304,9 +417,7 @@ impl Channel {
         handles: &mut [HandleDisposition<'_>],
         buf: &mut MessageBufEtc,
     ) -> Result<(), Status> {
-        let _syscall = crate::host::counters::syscall();
-        let txid = self.call_write(bytes, |channel, bytes| channel.write_etc(bytes, handles))?;
-        let message = self.await_reply(txid, deadline)?;
+        let message = self.call_message(deadline, bytes, Outgoing::Dispositions(handles))?;
         let (out_bytes, out_infos) = buf.split_mut();
         *out_bytes = message.bytes;
         out_infos.clear();
@@ -314,37 +425,29 @@ impl Channel {
         Ok(())
     }
 
-    fn call_write(
+    /// Sends the request and waits for the reply (`channel_call_noretry`).
+    fn call_message(
         &self,
+        deadline: MonotonicInstant,
         bytes: &[u8],
-        write: impl FnOnce(&Channel, &[u8]) -> Result<(), Status>,
-    ) -> Result<u32, Status> {
-        if bytes.len() < 4 {
-            return Err(Status::INVALID_ARGS);
-        }
-        let txid = NEXT_CALL_TXID.fetch_add(1, Ordering::Relaxed) | 0x8000_0000;
-        let mut stamped = bytes.to_vec();
-        stamped[..4].copy_from_slice(&txid.to_le_bytes());
-        write(self, &stamped)?;
-        Ok(txid)
-    }
-
-    fn await_reply(&self, txid: u32, deadline: MonotonicInstant) -> Result<Message, Status> {
-        let channel = endpoint(self.raw_handle(), Rights::READ)?;
+        handles: Outgoing<'_, '_>,
+    ) -> Result<Message, Status> {
+        let _syscall = crate::host::counters::syscall();
+        let (channel, message) =
+            self.message(bytes, handles, Rights::READ | Rights::WRITE, true)?;
         let waker = thread_waker();
+        let (txid, queued) = channel.begin_call(message, &waker).map_err(destroy)?;
+        if queued > MAX_PENDING_CHANNEL_MESSAGES {
+            // The thread does not come back from the exception: forget the call first.
+            drop(channel.end_call(txid));
+            check_pending(&channel, queued);
+        }
         loop {
-            if let Some(reply) = channel.take_reply(txid, &waker)? {
-                return Ok(reply);
+            if let Some(outcome) = channel.poll_call(txid, &waker) {
+                return outcome;
             }
-            let now = MonotonicInstant::get();
-            if now >= deadline {
-                channel.cancel_call(txid);
-                return Err(Status::TIMED_OUT);
-            }
-            if deadline == MonotonicInstant::INFINITE {
-                std::thread::park();
-            } else {
-                std::thread::park_timeout((deadline - now).to_std());
+            if !park_until(deadline) {
+                return channel.end_call(txid);
             }
         }
     }
@@ -355,32 +458,4 @@ fn read_status(error: ReadError) -> Status {
         ReadError::Status(status) => status,
         ReadError::TooSmall { .. } => Status::BUFFER_TOO_SMALL,
     }
-}
-
-/// Applies one disposition: takes (move) or duplicates the handle, checks type and rights.
-fn dispose(
-    disposition: &HandleDisposition<'_>,
-    channel: &Arc<ChannelEndpoint>,
-) -> Result<Entry, Status> {
-    let entry = if disposition.is_move() {
-        let entry = table::remove(disposition.handle)?;
-        transferable(&entry, channel)?;
-        entry
-    } else {
-        let (object, rights) = table::lookup(disposition.handle)?;
-        if !rights.contains(Rights::DUPLICATE) {
-            return Err(Status::ACCESS_DENIED);
-        }
-        let entry = Entry::new(object, rights);
-        transferable(&entry, channel)?;
-        entry
-    };
-    if disposition.object_type != ObjectType::NONE
-        && disposition.object_type != entry.object.object_type()
-    {
-        return Err(Status::WRONG_TYPE);
-    }
-    let mut entry = entry;
-    entry.rights = reduced_rights(entry.rights, disposition.rights)?;
-    Ok(entry)
 }

@@ -189,6 +189,11 @@ impl NullableHandle {
         self.valid()?.basic_info()
     }
 
+    /// A `WaitItem` for `object_wait_many` waiting on this handle for `signals`.
+    pub fn wait_item(&self, signals: Signals) -> crate::WaitItem<'_> {
+        crate::WaitItem::new(self.as_handle_ref(), signals)
+    }
+
     pub fn koid(&self) -> Result<Koid, Status> {
         self.valid()?.koid()
     }
@@ -524,6 +529,10 @@ macro_rules! handle_based_type {
             }
             pub fn signal(&self, clear_mask: $crate::Signals, set_mask: $crate::Signals) -> Result<(), $crate::Status> {
                 self.0.signal(clear_mask, set_mask)
+            }
+            /// A `WaitItem` for `object_wait_many` waiting on this handle for `signals`.
+            pub fn wait_item(&self, signals: $crate::Signals) -> $crate::WaitItem<'_> {
+                self.0.wait_item(signals)
             }
         }
 

@@ -15,6 +15,7 @@ mod identity;
 mod kernel;
 mod message_buf;
 mod name;
+mod policy;
 mod rights;
 mod signals;
 mod status;
@@ -22,6 +23,7 @@ pub mod sys;
 mod thread;
 mod time;
 mod vmo;
+mod wait;
 
 pub use channel::{Channel, ChannelReadResult};
 pub use counter::Counter;
@@ -41,4 +43,5 @@ pub use time::{
     BootDuration, BootInstant, BootTimeline, Duration, Instant, MonotonicDuration,
     MonotonicInstant, MonotonicTimeline, Timeline,
 };
-pub use vmo::{Vmo, VmoOptions};
+pub use vmo::{Vmo, VmoInfo, VmoOptions};
+pub use wait::{WaitItem, object_wait_many};

@@ -34,6 +34,10 @@ bitflags::bitflags! {
         const COUNTER_POSITIVE = Self::OBJECT_4.bits();
         /// Asserted while a counter's value is zero or less.
         const COUNTER_NON_POSITIVE = Self::OBJECT_5.bits();
+        /// `ZX_COUNTER_SIGNALED`: a counter's user-settable object signal.
+        const COUNTER_SIGNALED = Self::OBJECT_SIGNALED.bits();
+        /// `ZX_VMO_ZERO_CHILDREN`: asserted while a VMO has no children (always on the host).
+        const VMO_ZERO_CHILDREN = Self::OBJECT_SIGNALED.bits();
     }
 }
 
@@ -48,5 +52,7 @@ mod tests {
         assert_eq!(Signals::COUNTER_NON_POSITIVE.bits(), 0x20);
         assert_eq!(Signals::HANDLE_CLOSED.bits(), 0x80_0000);
         assert_eq!(Signals::USER_0.bits(), 1 << 24);
+        assert_eq!(Signals::COUNTER_SIGNALED.bits(), 0x8);
+        assert_eq!(Signals::VMO_ZERO_CHILDREN.bits(), 0x8);
     }
 }

@@ -22,15 +22,30 @@ bitflags::bitflags! {
     }
 }
 
+/// `zx_info_vmo_t`, reduced to what the host tracks (see the README).
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct VmoInfo {
+    pub koid: crate::Koid,
+    /// The size in bytes (whole pages).
+    pub size_bytes: u64,
+    /// The bytes of the pages written so far (what the VMO costs in memory).
+    pub committed_bytes: u64,
+    /// The rights of the handle queried.
+    pub handle_rights: Rights,
+}
+
 impl Vmo {
-    /// Creates a VMO of `size` bytes (rounded up to a page), zero-filled, not resizable.
+    /// Creates a VMO of `size` bytes (rounded up to a page), reading as zero, not resizable.
     pub fn create(size: u64) -> Result<Vmo, Status> {
         Vmo::create_with_opts(VmoOptions::empty(), size)
     }
 
+    /// Creates a VMO of `size` bytes (rounded up to a page); no page costs memory until it is
+    /// written. OUT_OF_RANGE if the rounded size overflows or exceeds the kernel's maximum.
+    /// `VMO_ZERO_CHILDREN` is asserted.
     pub fn create_with_opts(opts: VmoOptions, size: u64) -> Result<Vmo, Status> {
         let _syscall = crate::host::counters::syscall();
-        let object = VmoObject::create(size)?;
+        let object = VmoObject::create(size, opts.contains(VmoOptions::RESIZABLE))?;
         let rights = if opts.contains(VmoOptions::RESIZABLE) {
             Rights::VMO_DEFAULT | Rights::RESIZE
         } else {
@@ -73,14 +88,31 @@ impl Vmo {
         Ok(self.object(Rights::NONE)?.0.size())
     }
 
-    /// Resizes. Needs WRITE and RESIZE: a VMO created without RESIZABLE is UNAVAILABLE.
+    /// Resizes to `size` rounded up to a page; the bytes from `size` to the end of its page
+    /// read as zero afterwards. Needs WRITE; a VMO created without RESIZABLE is UNAVAILABLE;
+    /// a handle without RESIZE is ACCESS_DENIED; OUT_OF_RANGE as for `create`.
     pub fn set_size(&self, size: u64) -> Result<(), Status> {
         let _syscall = crate::host::counters::syscall();
         let (vmo, rights) = self.object(Rights::WRITE)?;
-        if !rights.contains(Rights::RESIZE) {
+        if !vmo.resizable {
             return Err(Status::UNAVAILABLE);
         }
+        if !rights.contains(Rights::RESIZE) {
+            return Err(Status::ACCESS_DENIED);
+        }
         vmo.set_size(size)
+    }
+
+    /// `ZX_INFO_VMO`, with the fields the host tracks.
+    pub fn info(&self) -> Result<VmoInfo, Status> {
+        let _syscall = crate::host::counters::syscall();
+        let (vmo, rights) = self.object(Rights::INSPECT)?;
+        Ok(VmoInfo {
+            koid: vmo.header.koid,
+            size_bytes: vmo.size(),
+            committed_bytes: vmo.committed_pages() as u64 * crate::kernel::vmo::PAGE_SIZE,
+            handle_rights: rights,
+        })
     }
 
     /// The size the VMO was created or last resized with, in bytes. Needs GET_PROPERTY.

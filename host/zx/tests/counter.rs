@@ -50,3 +50,25 @@ fn operations_need_their_rights() {
     let not_a_counter = Counter::from(zx::Event::create().into_handle());
     assert_eq!(not_a_counter.read(), Err(Status::WRONG_TYPE));
 }
+
+// `CounterDispatcher::user_signal_self` (zircon/kernel/object/counter_dispatcher.cc) allows
+// the user signals and ZX_COUNTER_SIGNALED, nothing else (behaviour 10).
+#[test]
+fn counters_take_counter_signaled_and_user_signals() {
+    let counter = Counter::create();
+    counter.signal(Signals::NONE, Signals::COUNTER_SIGNALED | Signals::USER_0).unwrap();
+    assert_eq!(
+        asserted(&counter),
+        Signals::COUNTER_NON_POSITIVE | Signals::COUNTER_SIGNALED | Signals::USER_0
+    );
+    counter.signal(Signals::COUNTER_SIGNALED, Signals::NONE).unwrap();
+    assert_eq!(asserted(&counter), Signals::COUNTER_NON_POSITIVE | Signals::USER_0);
+    assert_eq!(counter.signal(Signals::NONE, Signals::COUNTER_POSITIVE), Err(Status::INVALID_ARGS));
+    assert_eq!(
+        counter.signal(Signals::COUNTER_NON_POSITIVE, Signals::NONE),
+        Err(Status::INVALID_ARGS)
+    );
+    assert_eq!(asserted(&counter), Signals::COUNTER_NON_POSITIVE | Signals::USER_0);
+    let event = zx::Event::create();
+    assert_eq!(event.signal(Signals::NONE, Signals::COUNTER_POSITIVE), Err(Status::INVALID_ARGS));
+}

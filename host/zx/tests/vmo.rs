@@ -17,7 +17,7 @@ fn reads_and_writes_are_bounded() {
     assert_eq!(vmo.read_to_vec(4093, 3).unwrap(), b"abc");
     assert_eq!(vmo.write(b"abcd", 4093), Err(Status::OUT_OF_RANGE));
     assert_eq!(vmo.read(&mut [0; 1], u64::MAX), Err(Status::OUT_OF_RANGE));
-    assert_eq!(Vmo::create(u64::MAX).err(), Some(Status::NO_MEMORY));
+    assert_eq!(Vmo::create(u64::MAX).err(), Some(Status::OUT_OF_RANGE));
 }
 
 #[test]

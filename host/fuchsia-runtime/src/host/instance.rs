@@ -7,6 +7,17 @@ use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use zx::NullableHandle;
 
+/// Why a component instance stopped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StopReason {
+    /// Its launcher asked it to stop (`ComponentInstance::request_stop`), as component
+    /// manager stops a component it destroys.
+    Requested,
+    /// It crashed: on Fuchsia its process was killed, here by an unhandled kernel exception
+    /// (e.g. the channel-full policy, see `zx::host::PolicyException`). The text says why.
+    Crashed(String),
+}
+
 /// One running component instance: identity, startup handles, and process-global values.
 ///
 /// Shared by all threads of the instance and by its launcher; every field is behind its own
@@ -17,8 +28,10 @@ pub struct ComponentInstance {
     startup_handles: Mutex<HashMap<HandleInfo, NullableHandle>>,
     /// Values a Fuchsia process keeps in statics (one per type), e.g. the component inspector.
     singletons: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
-    /// Signalled (`EVENT_SIGNALED`) when the launcher asks the instance to stop.
+    /// Signalled (`EVENT_SIGNALED`) when the instance is asked to stop or crashes.
     stop: zx::Event,
+    /// Set once, by whichever thread stops the instance first.
+    stop_reason: Mutex<Option<StopReason>>,
     /// Number of threads created inside the instance that are still running; `threads_exited`
     /// is notified whenever it drops.
     live_threads: Mutex<usize>,
@@ -37,12 +50,14 @@ impl ComponentInstance {
         url: impl Into<String>,
         startup_handles: impl IntoIterator<Item = (HandleInfo, NullableHandle)>,
     ) -> Arc<ComponentInstance> {
+        super::policy::install_handler();
         Arc::new(ComponentInstance {
             moniker: moniker.into(),
             url: url.into(),
             startup_handles: Mutex::new(startup_handles.into_iter().collect()),
             singletons: Mutex::new(HashMap::new()),
             stop: zx::Event::create(),
+            stop_reason: Mutex::new(None),
             live_threads: Mutex::new(0),
             threads_exited: Condvar::new(),
         })
@@ -52,16 +67,33 @@ impl ComponentInstance {
     /// raises `EVENT_SIGNALED` on [`Self::stop_event`], which the host executors running the
     /// component's entry point watch.
     pub fn request_stop(&self) {
+        self.stop_because(StopReason::Requested);
+    }
+
+    /// Stops the instance the way a crashed component stops: as `request_stop`, with the
+    /// stop reason `Crashed(reason)`. The host policy-exception handler calls it for a
+    /// thread of the instance that violates a kernel policy.
+    pub fn crash(&self, reason: impl Into<String>) {
+        self.stop_because(StopReason::Crashed(reason.into()));
+    }
+
+    fn stop_because(&self, reason: StopReason) {
+        lock(&self.stop_reason).get_or_insert(reason);
         // Signalling an event this instance owns cannot fail.
         let _ = self.stop.signal(zx::Signals::empty(), zx::Signals::EVENT_SIGNALED);
     }
 
-    /// The event `request_stop` signals (`EVENT_SIGNALED`).
+    /// Why the instance stopped: `None` while it runs, then the first reason given.
+    pub fn stop_reason(&self) -> Option<StopReason> {
+        lock(&self.stop_reason).clone()
+    }
+
+    /// The event `request_stop` and `crash` signal (`EVENT_SIGNALED`).
     pub fn stop_event(&self) -> &zx::Event {
         &self.stop
     }
 
-    /// Whether `request_stop` was called.
+    /// Whether `request_stop` or `crash` was called.
     pub fn is_stop_requested(&self) -> bool {
         self.stop.wait_one(zx::Signals::EVENT_SIGNALED, zx::MonotonicInstant::INFINITE_PAST).is_ok()
     }

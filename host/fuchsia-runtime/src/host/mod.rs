@@ -8,7 +8,8 @@
 
 mod entries;
 mod instance;
+mod policy;
 mod thread_inheritance;
 
 pub use entries::{COMPONENT_ENTRIES, ComponentEntry, ComponentStopped, component_entries, linkme};
-pub use instance::{ComponentInstance, EnteredInstance, current_component};
+pub use instance::{ComponentInstance, EnteredInstance, StopReason, current_component};

@@ -1,4 +1,5 @@
-//! Channel endpoints: message queues with peer-closed semantics.
+//! Channel endpoints: message queues with peer-closed semantics, after
+//! `zircon/kernel/object/channel_dispatcher.cc`.
 
 use super::object::{KernelObject, ObjectHeader};
 use super::table::Entry;
@@ -6,6 +7,7 @@ use crate::identity::new_koid;
 use crate::{Signals, Status};
 use std::cell::RefCell;
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 use std::task::Waker;
 
@@ -21,13 +23,25 @@ pub(crate) enum ReadError {
     TooSmall { bytes_avail: usize, handles_avail: usize },
 }
 
+/// Transaction ids from this value up are the kernel's (`kMinKernelGeneratedTxid`); only
+/// those are matched against waiting calls.
+pub(crate) const MIN_KERNEL_TXID: u32 = 0x8000_0000;
+
+/// A thread blocked in `zx_channel_call` on this end (the kernel's `MessageWaiter`).
+struct CallWaiter {
+    txid: u32,
+    waker: Waker,
+    /// Set once: the reply, or why none will come (PEER_CLOSED, CANCELED).
+    outcome: Option<Result<Message, Status>>,
+}
+
 struct EndpointState {
     /// Messages written by the peer, oldest first, waiting to be read from this end.
     queue: VecDeque<Message>,
     /// Set when the last handle to this end closes; no message is queued after that.
     closed: bool,
-    /// Threads blocked in `zx_channel_call` on this end: the transaction id each awaits.
-    callers: Vec<(u32, Waker)>,
+    /// Calls made on this end that wait for their reply.
+    callers: Vec<CallWaiter>,
 }
 
 /// One end of a channel.
@@ -36,8 +50,10 @@ pub(crate) struct ChannelEndpoint {
     pub(crate) peer_koid: crate::Koid,
     /// Set once, right after both ends exist.
     peer: OnceLock<Weak<ChannelEndpoint>>,
-    /// Locked by writers on the peer end (to enqueue) and readers on this end (to dequeue);
-    /// the signal lock of this end nests inside it so READABLE always matches the queue.
+    /// Locked by writers on the peer end (to enqueue or hand a reply to a caller), by readers
+    /// and callers on this end, and by whichever thread closes either end; the signal lock of
+    /// this end nests inside it so READABLE always matches the queue. Never held together
+    /// with the peer's state lock.
     state: Mutex<EndpointState>,
 }
 
@@ -82,27 +98,36 @@ impl ChannelEndpoint {
         }
     }
 
-    /// Queues `message` on the peer. On failure the message is handed back so that the caller
-    /// destroys it (closing its handles) outside every lock.
-    pub(crate) fn write(&self, message: Message) -> Result<(), (Status, Message)> {
+    /// Sends `message` to the peer: to the peer's call waiting for its transaction id if there
+    /// is one (`TryWriteToMessageWaiter`), else onto the peer's queue (`WriteSelf`). Returns
+    /// the number of messages queued on the peer afterwards (0 when handed to a call). On
+    /// failure the message is handed back so that the caller destroys it (closing its
+    /// handles) outside every lock.
+    pub(crate) fn write(&self, message: Message) -> Result<usize, (Status, Message)> {
+        self.send(message, true)
+    }
+
+    fn send(&self, message: Message, to_waiter: bool) -> Result<usize, (Status, Message)> {
         let Some(peer) = self.peer() else { return Err((Status::PEER_CLOSED, message)) };
         let mut state = peer.state();
         if state.closed {
             return Err((Status::PEER_CLOSED, message));
         }
-        if !state.callers.is_empty() {
-            let txid = message.bytes.get(..4);
-            for (_, waker) in
-                state.callers.iter().filter(|(id, _)| txid == Some(&id.to_le_bytes()[..]))
-            {
-                waker.wake_by_ref();
-            }
+        let txid = txid_of(&message);
+        if to_waiter
+            && txid >= MIN_KERNEL_TXID
+            && let Some(waiter) =
+                state.callers.iter_mut().find(|w| w.txid == txid && w.outcome.is_none())
+        {
+            waiter.outcome = Some(Ok(message));
+            waiter.waker.wake_by_ref();
+            return Ok(0);
         }
         state.queue.push_back(message);
         if state.queue.len() == 1 {
             peer.header.signals.update(Signals::NONE, Signals::CHANNEL_READABLE);
         }
-        Ok(())
+        Ok(state.queue.len())
     }
 
     /// Dequeues the oldest message if it fits in `max_bytes` / `max_handles`.
@@ -118,42 +143,65 @@ impl ChannelEndpoint {
                 handles_avail: front.handles.len(),
             });
         }
-        Ok(self.dequeue(&mut state, 0))
-    }
-
-    /// Dequeues the reply to call `txid` if it has arrived; otherwise registers `waker` to be
-    /// woken when it arrives or the peer closes. PEER_CLOSED once no reply can come.
-    pub(crate) fn take_reply(&self, txid: u32, waker: &Waker) -> Result<Option<Message>, Status> {
-        let wanted = txid.to_le_bytes();
-        let mut state = self.state();
-        if let Some(index) = state.queue.iter().position(|m| m.bytes.get(..4) == Some(&wanted[..]))
-        {
-            state.callers.retain(|(id, _)| *id != txid);
-            return Ok(Some(self.dequeue(&mut state, index)));
-        }
-        if self.peer_closed() {
-            state.callers.retain(|(id, _)| *id != txid);
-            return Err(Status::PEER_CLOSED);
-        }
-        match state.callers.iter_mut().find(|(id, _)| *id == txid) {
-            Some((_, registered)) => registered.clone_from(waker),
-            None => state.callers.push((txid, waker.clone())),
-        }
-        Ok(None)
-    }
-
-    /// Forgets a call that gave up waiting.
-    pub(crate) fn cancel_call(&self, txid: u32) {
-        self.state().callers.retain(|(id, _)| *id != txid);
-    }
-
-    /// Removes the queued message at `index`, clearing READABLE when the queue empties.
-    fn dequeue(&self, state: &mut EndpointState, index: usize) -> Message {
-        let message = state.queue.remove(index).expect("the index is in the queue");
+        let message = state.queue.pop_front().expect("the queue has a front");
         if state.queue.is_empty() {
             self.header.signals.update(Signals::CHANNEL_READABLE, Signals::NONE);
         }
-        message
+        Ok(message)
+    }
+
+    /// Starts a call on this end (`ChannelDispatcher::Call`): stamps `message` with a fresh
+    /// kernel transaction id, registers the caller, then queues the request on the peer
+    /// (never handing it to a call waiting there). Returns the id and the number of messages
+    /// queued on the peer; PEER_CLOSED (message handed back) if the peer is closed.
+    pub(crate) fn begin_call(
+        &self,
+        mut message: Message,
+        waker: &Waker,
+    ) -> Result<(u32, usize), (Status, Message)> {
+        let txid = {
+            let mut state = self.state();
+            let txid = loop {
+                let txid = NEXT_CALL_TXID.fetch_add(1, Ordering::Relaxed) | MIN_KERNEL_TXID;
+                if !state.callers.iter().any(|w| w.txid == txid) {
+                    break txid;
+                }
+            };
+            state.callers.push(CallWaiter { txid, waker: waker.clone(), outcome: None });
+            txid
+        };
+        message.bytes[..4].copy_from_slice(&txid.to_le_bytes());
+        match self.send(message, false) {
+            Ok(queued) => Ok((txid, queued)),
+            Err(failure) => {
+                self.state().callers.retain(|w| w.txid != txid);
+                Err(failure)
+            }
+        }
+    }
+
+    /// The outcome of call `txid` if it has one (the caller is then forgotten); otherwise
+    /// stores `waker` to be woken when it has.
+    pub(crate) fn poll_call(&self, txid: u32, waker: &Waker) -> Option<Result<Message, Status>> {
+        let mut state = self.state();
+        let index = state.callers.iter().position(|w| w.txid == txid)?;
+        if state.callers[index].outcome.is_some() {
+            return state.callers.swap_remove(index).outcome;
+        }
+        state.callers[index].waker.clone_from(waker);
+        None
+    }
+
+    /// Forgets call `txid`, whose deadline passed: TIMED_OUT, unless an outcome arrived
+    /// meanwhile (the kernel's `EndWait`).
+    pub(crate) fn end_call(&self, txid: u32) -> Result<Message, Status> {
+        let mut state = self.state();
+        match state.callers.iter().position(|w| w.txid == txid) {
+            Some(index) => {
+                state.callers.swap_remove(index).outcome.unwrap_or(Err(Status::TIMED_OUT))
+            }
+            None => Err(Status::TIMED_OUT),
+        }
     }
 
     /// Whether the peer has closed (PEER_CLOSED is asserted on this end).
@@ -161,21 +209,40 @@ impl ChannelEndpoint {
         self.header.signals.get().contains(Signals::CHANNEL_PEER_CLOSED)
     }
 
-    /// The last handle to this end closed: unread messages are destroyed (closing the handles
-    /// inside them) and the peer sees PEER_CLOSED and loses WRITABLE.
+    /// Gives every call waiting on this end the outcome `status` (`CancelMessageWaitersLocked`).
+    fn cancel_calls(&self, status: Status) {
+        for waiter in self.state().callers.iter_mut().filter(|w| w.outcome.is_none()) {
+            waiter.outcome = Some(Err(status));
+            waiter.waker.wake_by_ref();
+        }
+    }
+
+    /// The last handle to this end closed: calls waiting on this end are CANCELED, unread
+    /// messages are destroyed (closing the handles inside them), and the peer sees
+    /// PEER_CLOSED, loses WRITABLE, and its waiting calls end with PEER_CLOSED.
     pub(crate) fn on_zero_handles(&self) {
         let unread = {
             let mut state = self.state();
             state.closed = true;
             std::mem::take(&mut state.queue)
         };
+        self.cancel_calls(Status::CANCELED);
         if let Some(peer) = self.peer() {
             peer.header.signals.update(Signals::CHANNEL_WRITABLE, Signals::CHANNEL_PEER_CLOSED);
-            peer.state().callers.iter().for_each(|(_, waker)| waker.wake_by_ref());
+            peer.cancel_calls(Status::PEER_CLOSED);
         }
         destroy_messages(unread);
     }
 }
+
+/// The transaction id: the first four bytes, little-endian (0 for a shorter message).
+fn txid_of(message: &Message) -> u32 {
+    message.bytes.get(..4).map_or(0, |b| u32::from_le_bytes(b.try_into().expect("four bytes")))
+}
+
+/// Transaction ids for calls, before the kernel bit is set; any thread, relaxed (only
+/// uniqueness among one end's waiting calls matters, and `begin_call` checks it).
+static NEXT_CALL_TXID: AtomicU32 = AtomicU32::new(1);
 
 impl From<Arc<ChannelEndpoint>> for KernelObject {
     fn from(end: Arc<ChannelEndpoint>) -> KernelObject {

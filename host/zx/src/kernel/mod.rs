@@ -2,8 +2,10 @@
 //!
 //! Everything here is shared by all threads of the process, as kernel state is on Fuchsia.
 //! Lock order (outer to inner): an object's own state lock (channel queue, counter value,
-//! VMO data) -> that object's or its peer's `SignalState` lock. A handle-table shard lock is
-//! never held while any object lock is taken or any handle is dropped.
+//! VMO pages) -> that object's or its peer's `SignalState` lock. A handle-table shard lock
+//! nests outside a `SignalState` lock only (a wait is registered while its handle is held in
+//! the table); it is never held while an object's state lock is taken or a handle is dropped.
+//! The two state locks of a channel's ends are never held together.
 
 pub(crate) mod channel;
 pub(crate) mod counter;

@@ -79,6 +79,8 @@ impl KernelObject {
             KernelObject::Event(_) | KernelObject::EventPair(_) => {
                 Signals::USER_ALL | Signals::EVENT_SIGNALED
             }
+            // `CounterDispatcher::user_signal_self`.
+            KernelObject::Counter(_) => Signals::USER_ALL | Signals::COUNTER_SIGNALED,
             _ => Signals::USER_ALL,
         }
     }
@@ -90,10 +92,6 @@ impl KernelObject {
             KernelObject::EventPair(o) => o.with_peer(|peer| f(&peer.header.signals)),
             _ => Err(Status::NOT_SUPPORTED),
         }
-    }
-
-    pub(crate) fn same_object(&self, other: &KernelObject) -> bool {
-        std::ptr::eq(self.header(), other.header())
     }
 
     /// Counts one more handle to this object.

@@ -1,22 +1,25 @@
-//! The asserted signals of one object and the wakers waiting on them.
+//! The asserted signals of one object and the waiters observing them.
 
+use super::table::HandleId;
 use crate::Signals;
 use slab::Slab;
 use smallvec::SmallVec;
 use std::sync::Mutex;
 use std::task::Waker;
 
-/// One registered wait: woken when any bit of `mask` becomes asserted, or when the handle it
-/// waits through (`via_handle`) is closed.
+/// One registered wait (the kernel's signal observer): woken when any bit of `mask` becomes
+/// asserted, or when the handle it was made through (`via`) is closed or read out of a
+/// channel.
 ///
 /// Waits are latched, like a Zircon async wait's packet: once a requested bit is raised the
 /// wait records every signal asserted at that moment in `fired`, and reports it even if the
 /// bit clears again before the waiter looks.
 struct Waiter {
     mask: Signals,
-    via_handle: u32,
+    via: HandleId,
     waker: Waker,
     fired: Option<Signals>,
+    canceled: bool,
 }
 
 struct SignalInner {
@@ -35,6 +38,16 @@ pub(crate) struct SignalState {
 
 /// The key of a registered waiter in one object's waiter list. Only its owner removes it.
 pub(crate) type WaiterKey = usize;
+
+/// What a registered wait has seen.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum WaitOutcome {
+    /// A requested signal was raised; every signal asserted then.
+    Fired(Signals),
+    /// The handle was closed or read out of a channel; the signals asserted now plus
+    /// HANDLE_CLOSED.
+    Canceled(Signals),
+}
 
 impl SignalState {
     pub(crate) fn new(initial: Signals) -> SignalState {
@@ -67,7 +80,7 @@ impl SignalState {
             inner
                 .waiters
                 .iter_mut()
-                .filter(|(_, w)| w.fired.is_none() && w.mask.intersects(raised))
+                .filter(|(_, w)| w.fired.is_none() && !w.canceled && w.mask.intersects(raised))
                 .map(|(_, w)| {
                     w.fired = Some(after);
                     w.waker.clone()
@@ -77,64 +90,70 @@ impl SignalState {
         to_wake.into_iter().for_each(Waker::wake);
     }
 
-    /// If the waiter `*key` has fired, or any bit of `mask` is asserted now, removes the waiter
-    /// (if any) and returns the signals observed then (or now). Otherwise registers `waker`
-    /// under `*key` (inserting or updating) and returns `None`.
-    pub(crate) fn poll_register(
-        &self,
-        key: &mut Option<WaiterKey>,
-        mask: Signals,
-        via_handle: u32,
-        waker: &Waker,
-    ) -> Option<Signals> {
+    /// Registers a wait for any bit of `mask`, made through handle `via`.
+    pub(crate) fn register(&self, mask: Signals, via: HandleId, waker: &Waker) -> WaiterKey {
+        self.lock().waiters.insert(Waiter {
+            mask,
+            via,
+            waker: waker.clone(),
+            fired: None,
+            canceled: false,
+        })
+    }
+
+    /// What the waiter `key` has seen: its latched signals (the latch is reset, the waiter
+    /// stays registered), then its cancellation, then a requested signal asserted now. Otherwise
+    /// `waker` is stored to be woken by the next change, and `None` returned.
+    pub(crate) fn poll(&self, key: WaiterKey, waker: &Waker) -> Option<WaitOutcome> {
         let mut inner = self.lock();
-        if let Some(k) = *key
-            && let Some(observed) = inner.waiters[k].fired
-        {
-            inner.waiters.remove(k);
-            *key = None;
-            return Some(observed);
+        let asserted = inner.asserted;
+        let waiter = &mut inner.waiters[key];
+        if let Some(observed) = waiter.fired.take() {
+            return Some(WaitOutcome::Fired(observed));
         }
-        if inner.asserted.intersects(mask) {
-            if let Some(k) = key.take() {
-                inner.waiters.remove(k);
-            }
-            return Some(inner.asserted);
+        if waiter.canceled {
+            return Some(WaitOutcome::Canceled(asserted | Signals::HANDLE_CLOSED));
         }
-        match *key {
-            Some(k) => {
-                let waiter = &mut inner.waiters[k];
-                waiter.mask = mask;
-                if !waiter.waker.will_wake(waker) {
-                    waiter.waker = waker.clone();
-                }
-            }
-            None => {
-                *key = Some(inner.waiters.insert(Waiter {
-                    mask,
-                    via_handle,
-                    waker: waker.clone(),
-                    fired: None,
-                }))
-            }
+        if asserted.intersects(waiter.mask) {
+            return Some(WaitOutcome::Fired(asserted));
+        }
+        if !waiter.waker.will_wake(waker) {
+            waiter.waker = waker.clone();
         }
         None
     }
 
-    /// Removes a waiter registered by `poll_register`.
-    pub(crate) fn unregister(&self, key: WaiterKey) {
-        self.lock().waiters.try_remove(key);
+    /// Removes the waiter `key` and returns what it observed: its latched signals or the
+    /// signals asserted now, plus HANDLE_CLOSED if it was canceled (the kernel's
+    /// `WaitSignalObserver::End`).
+    pub(crate) fn end(&self, key: WaiterKey) -> Signals {
+        let mut inner = self.lock();
+        let asserted = inner.asserted;
+        match inner.waiters.try_remove(key) {
+            Some(Waiter { fired: Some(observed), .. }) => observed,
+            Some(Waiter { canceled: true, .. }) => asserted | Signals::HANDLE_CLOSED,
+            Some(_) | None => asserted,
+        }
     }
 
-    /// Wakes the waiters that wait through handle `raw`, which has just been closed.
-    pub(crate) fn wake_handle_waiters(&self, raw: u32) {
-        let to_wake: SmallVec<[Waker; 4]> = self
-            .lock()
-            .waiters
-            .iter()
-            .filter(|(_, w)| w.via_handle == raw)
-            .map(|(_, w)| w.waker.clone())
-            .collect();
+    /// Cancels and wakes the waits made through handle `via`, which has just been closed or
+    /// read out of a channel.
+    pub(crate) fn cancel_handle_waiters(&self, via: HandleId) {
+        let to_wake: SmallVec<[Waker; 4]> = {
+            let mut inner = self.lock();
+            if inner.waiters.is_empty() {
+                return;
+            }
+            inner
+                .waiters
+                .iter_mut()
+                .filter(|(_, w)| w.via == via && !w.canceled)
+                .map(|(_, w)| {
+                    w.canceled = true;
+                    w.waker.clone()
+                })
+                .collect()
+        };
         to_wake.into_iter().for_each(Waker::wake);
     }
 }
