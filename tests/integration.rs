@@ -476,3 +476,65 @@ fn configured_wake_source_limits_are_capped_at_the_protocol_maximum() {
     let limits = proxy_manager::config::Limits::new(1, usize::MAX);
     assert_eq!(limits.max_wake_sources, fidl_fuchsia_starnix_proxy::MAX_WAKE_SOURCES as usize);
 }
+
+/// Whether Inspect shows proxy `id` held back by backpressure.
+async fn held_back(realm: &Realm, id: u64) -> bool {
+    let data = realm.inspect().await;
+    let key = id.to_string();
+    let held_back = diagnostics_assertions::tree_assertion!(root: contains {
+        proxies: contains { var key: contains { held_back: true } },
+    });
+    held_back.run(data.payload.as_ref().unwrap()).is_ok()
+}
+
+#[fuchsia::test]
+async fn a_container_that_stops_reading_cannot_make_the_component_overfill_its_channel() {
+    // Without backpressure, 4,000 messages from the remote would all be written into the
+    // container's channel, and the 3,501st would raise the channel-full policy exception on
+    // the proxy thread, stopping the component. With it, the proxy stops at the limit
+    // (1,024 by default) and the rest waits in the remote's own channel (2,976 messages,
+    // within its 3,500).
+    const LIMIT: usize = 1024;
+    let realm = Realm::start(Setup::default()).await;
+    let (id, flooded) = add(&realm.manager, "flooded").await;
+    for _ in 0..3000 {
+        flooded.remote.write(&[0; 8], &mut []).unwrap();
+    }
+    let mut snapshots = 0;
+    while !held_back(&realm, id).await {
+        snapshots += 1;
+        assert!(snapshots < 10_000, "the proxy was never held back");
+    }
+    for _ in 0..1000 {
+        flooded.remote.write(&[0; 8], &mut []).unwrap();
+    }
+
+    // The component still serves: a new proxy forwards.
+    let (_, other) = add(&realm.manager, "other").await;
+    other.remote.write(b"still here", &mut []).unwrap();
+    assert_eq!(read_message(&other.container).await.bytes(), b"still here");
+    assert_eq!(flooded.counter.read().unwrap(), LIMIT as i64);
+    let key = id.to_string();
+    let data = realm.inspect().await;
+    assert_data_tree!(data.payload.as_ref().unwrap(), root: contains {
+        proxies: contains {
+            var key: contains {
+                incoming: contains { messages: LIMIT as u64 },
+                held_back: true,
+                times_held_back: 1u64,
+            },
+        },
+    });
+
+    // The container catches up: forwarding resumes where it stopped.
+    let mut buf = zx::MessageBuf::new();
+    for _ in 0..LIMIT {
+        flooded.container.read(&mut buf).unwrap();
+    }
+    assert_eq!(flooded.container.read(&mut buf), Err(zx::Status::SHOULD_WAIT));
+    flooded.counter.add(-(LIMIT as i64)).unwrap();
+    for _ in 0..LIMIT {
+        read_message(&flooded.container).await;
+    }
+    assert_eq!(flooded.counter.read().unwrap(), LIMIT as i64);
+}
