@@ -101,7 +101,12 @@ impl Subject {
                 let (ended, end) = futures::channel::oneshot::channel();
                 let (work, ends) = pair.engine(wake_sources, Some(ended));
                 sender.try_send(work).unwrap();
-                (ends, Box::new(move || drop(futures::executor::block_on(end).unwrap())))
+                (
+                    ends,
+                    Box::new(move || {
+                        futures::executor::block_on(end).unwrap();
+                    }),
+                )
             }
             Subject::Runner(sender) => {
                 let (ended, end) = futures::channel::oneshot::channel();

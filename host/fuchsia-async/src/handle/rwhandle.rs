@@ -85,13 +85,10 @@ impl<T: AsHandleRef> RWHandle<T> {
         if self.lock().signals.contains(OBJECT_PEER_CLOSED) {
             return true;
         }
-        matches!(
-            self.handle
-                .as_handle_ref()
-                .wait_one(OBJECT_PEER_CLOSED, zx::MonotonicInstant::INFINITE_PAST)
-                .to_result(),
-            Ok(_)
-        )
+        self.handle
+            .as_handle_ref()
+            .wait_one(OBJECT_PEER_CLOSED, zx::MonotonicInstant::INFINITE_PAST)
+            .is_ok()
     }
 
     /// A future that completes when the peer has closed.
