@@ -235,12 +235,22 @@ fn rss() -> u64 {
     pages * 4096
 }
 
+/// A wait for READABLE or PEER_CLOSED on `channel`, registered with the emulated kernel.
+fn armed_wait(channel: &zx::Channel) -> zx::host::SignalWait {
+    let signals = zx::Signals::CHANNEL_READABLE | zx::Signals::CHANNEL_PEER_CLOSED;
+    let mut wait = zx::host::SignalWait::new(channel.as_handle_ref(), signals).unwrap();
+    let pending = wait.poll(&mut std::task::Context::from_waker(std::task::Waker::noop()));
+    assert!(pending.is_pending());
+    wait
+}
+
 /// Memory per idle proxy at `IDLE` proxies.
 struct Memory {
     /// Resident memory per proxy minus `objects`.
     component: f64,
-    /// Resident memory per set of kernel objects of a proxy (two channels and a counter,
-    /// created the same way, without a proxy).
+    /// Resident memory per set of kernel objects of a proxy, created the same way without a
+    /// proxy: two channels, a counter, and one armed wait on each of the two channels the
+    /// proxy reads (on Zircon, port observers in kernel memory).
     objects: f64,
     /// Heap bytes live per proxy minus those of its kernel objects: the component's own heap
     /// (the emulated kernel's waiter entries for its two armed waits included).
@@ -249,7 +259,13 @@ struct Memory {
 
 fn memory_per_idle_proxy(subject: &Subject) -> Memory {
     let (start, start_heap) = (rss(), live_heap_bytes());
-    let objects: Vec<Pair> = (0..IDLE).map(|_| Pair::new()).collect();
+    let objects: Vec<(Pair, [zx::host::SignalWait; 2])> = (0..IDLE)
+        .map(|_| {
+            let pair = Pair::new();
+            let waits = [&pair.remote_channel, &pair.container_channel].map(armed_wait);
+            (pair, waits)
+        })
+        .collect();
     let (with_objects, with_objects_heap) = (rss(), live_heap_bytes());
     let mut kept = Vec::with_capacity(IDLE);
     let (with_capacity, with_capacity_heap) = (rss(), live_heap_bytes());
