@@ -37,7 +37,7 @@ use futures::future::Either;
 use log::{error, warn};
 use std::cell::RefCell;
 use std::convert::Infallible;
-use std::future::poll_fn;
+use std::future::{Future, poll_fn};
 use std::mem::MaybeUninit;
 use std::pin::pin;
 use std::rc::Rc;
@@ -385,8 +385,15 @@ impl Forwarding<'_> {
     /// `MAX_BATCH` messages per direction and then yields if more may be queued, so a busy
     /// proxy cannot starve the others; the stop request is looked at before every batch, so
     /// a peer that keeps writing cannot hold it off.
-    async fn run(&mut self, buffers: &BounceBuffers, stop: &mut StopSignal) -> Turn {
-        poll_fn(|cx| {
+    ///
+    /// (Plain functions returning `poll_fn` futures, here and in `drain`, so that their
+    /// arguments are stored once in the proxy's future.)
+    fn run<'b>(
+        &'b mut self,
+        buffers: &'b BounceBuffers,
+        stop: &'b mut StopSignal,
+    ) -> impl Future<Output = Turn> + 'b {
+        poll_fn(move |cx| {
             if stop.poll_requested(cx).is_ready() {
                 return Poll::Ready(Turn::Stop);
             }
@@ -425,19 +432,18 @@ impl Forwarding<'_> {
             };
             Poll::Ready(Turn::End(end))
         })
-        .await
     }
 
     /// Forwards everything one direction's source still holds, its destination's peer being
     /// gone or going. Ends at the source's end; a stop request ends it early.
-    async fn drain(
-        &mut self,
+    fn drain<'b>(
+        &'b mut self,
         incoming: bool,
         then: ProxyEnd,
-        buffers: &BounceBuffers,
-        stop: &mut StopSignal,
-    ) -> Turn {
-        poll_fn(|cx| {
+        buffers: &'b BounceBuffers,
+        stop: &'b mut StopSignal,
+    ) -> impl Future<Output = Turn> + 'b {
+        poll_fn(move |cx| {
             if stop.poll_requested(cx).is_ready() {
                 return Poll::Ready(Turn::Stop);
             }
@@ -453,7 +459,6 @@ impl Forwarding<'_> {
                 }
             }
         })
-        .await
     }
 
     /// Delivers what is queued in both directions without waiting: at most
@@ -589,13 +594,16 @@ impl std::fmt::Display for CounterOf<'_> {
 }
 
 /// Keeps the registry's view of the proxy's wake source current, and counts wakes.
-async fn monitor_counter(
-    counter: &zx::Counter,
+///
+/// A plain function returning the monitor's future (not an `async fn`), so that its
+/// arguments are not stored a second time in every proxy's future.
+fn monitor_counter<'a>(
+    counter: &'a zx::Counter,
     id: WakeSourceId,
-    registration: &ProxyRegistration,
-    name: &str,
-) -> Infallible {
-    let on_change = |active| {
+    registration: &'a ProxyRegistration,
+    name: &'a str,
+) -> impl Future<Output = Infallible> + 'a {
+    let on_change = move |active| {
         // Counted first, so that whoever sees the source active also sees the wake.
         if active {
             registration.stats.record_wake();
@@ -604,7 +612,6 @@ async fn monitor_counter(
     };
     let what = CounterOf(name);
     wake_monitor::watch(counter.as_handle_ref(), zx::Signals::COUNTER_POSITIVE, on_change, what)
-        .await
 }
 
 /// Proxies `proxy` until either side closes, forwarding fails, or a stop is requested;
@@ -618,9 +625,9 @@ pub async fn start_proxy(
     let ChannelProxy { container_channel, remote_channel, message_counter, name } = proxy;
     let counter = Arc::new(message_counter);
     registration.stats.attach_counter(Arc::clone(&counter));
-    let stats = Arc::clone(&registration.stats);
     let mut stop = std::mem::take(&mut registration.stop);
     let on_end = registration.on_end.take();
+    let stats = &*registration.stats;
     let mut forwarding = Forwarding {
         incoming: Direction {
             from: fasync::RWHandle::new(&remote_channel),
@@ -636,7 +643,7 @@ pub async fn start_proxy(
         },
         room: Room::new(registration.max_unhandled_messages),
         held_back: None,
-        stats: &stats,
+        stats,
         name: &name,
     };
     let forwarding = pin!(forward_until_closed(&mut forwarding, &buffers, &mut stop));
