@@ -2,15 +2,21 @@
 // Use of this source code is governed by a BSD-style license that can be
 // found in the LICENSE file.
 
-//! Limits on what one manager holds, and how long a proxy's wake source outlives it.
+//! Limits on what one manager holds, how far a proxy runs ahead of its container, and how
+//! long a proxy's wake source outlives it.
 
 /// The most wake sources the protocol allows one manager to hold (`MAX_WAKE_SOURCES` in
 /// fuchsia.starnix.proxy); configured limits are capped at it.
 pub const MAX_WAKE_SOURCES: usize = 4096;
 
-/// How many proxies and wake sources one manager accepts. A proxy's counter is one of its
-/// wake sources, so `max_wake_sources` bounds proxies plus other sources together (lingering
-/// sources included).
+/// The highest backpressure limit, in messages: one below the 3,500 messages Zircon lets a
+/// channel end queue before raising the channel-full policy exception on the writer.
+pub const MAX_UNHANDLED_MESSAGES_CAP: i64 = 3499;
+
+/// How many proxies and wake sources one manager accepts, how far each proxy may run ahead
+/// of its container, and how long a proxy's wake source may outlive it. A proxy's counter is
+/// one of its wake sources, so `max_wake_sources` bounds proxies plus other sources together
+/// (lingering sources included).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     pub max_proxies: usize,
@@ -18,16 +24,21 @@ pub struct Limits {
     /// The longest a proxy's wake source lingers after the proxy ends while its counter is
     /// still positive (see `crate::linger`).
     pub linger_limit: zx::MonotonicDuration,
+    /// Backpressure toward the container, in messages: the most unhandled messages (the
+    /// counter's value) a proxy lets the container have before it stops reading from the
+    /// remote. Between 1 and `MAX_UNHANDLED_MESSAGES_CAP`.
+    pub max_unhandled_messages: i64,
 }
 
 impl Limits {
     /// Limits as configured, with `max_wake_sources` capped at the protocol's maximum and
-    /// the default linger limit.
+    /// the default linger and backpressure limits.
     pub fn new(max_proxies: usize, max_wake_sources: usize) -> Limits {
         Limits {
             max_proxies,
             max_wake_sources: max_wake_sources.min(MAX_WAKE_SOURCES),
             linger_limit: crate::wake_sources::DEFAULT_LINGER_LIMIT,
+            max_unhandled_messages: crate::proxy::DEFAULT_MAX_UNHANDLED_MESSAGES,
         }
     }
 
@@ -36,6 +47,16 @@ impl Limits {
     pub fn with_linger_limit_ms(self, linger_limit_ms: u32) -> Limits {
         let linger_limit = zx::MonotonicDuration::from_millis(linger_limit_ms.into());
         Limits { linger_limit, ..self }
+    }
+
+    /// These limits with a backpressure limit of `max_unhandled_messages`, brought into
+    /// 1..=`MAX_UNHANDLED_MESSAGES_CAP`.
+    pub fn with_max_unhandled_messages(self, max_unhandled_messages: u32) -> Limits {
+        Limits {
+            max_unhandled_messages: i64::from(max_unhandled_messages)
+                .clamp(1, MAX_UNHANDLED_MESSAGES_CAP),
+            ..self
+        }
     }
 }
 

@@ -10,7 +10,8 @@
 //!   totals:          proxies_added, proxies_ended, wake_sources_added, wake_sources_removed,
 //!                    requests_rejected, live_proxies, active_wake_sources
 //!   proxies:         <id>: name, *_koid, incoming/outgoing {messages, bytes, handles}, wakes,
-//!                          pending, created_at_ns, last_message_at_ns
+//!                          held_back, times_held_back, pending, created_at_ns,
+//!                          last_message_at_ns
 //!   closed_proxies:  <id>: name, reason, incoming/outgoing, wakes, created_at_ns, closed_at_ns
 //!   wake_sources:    <id>: name, kind, koid, signals, active, activation_count,
 //!                          active_since_ns, total_active_ns, max_active_ns, last_change_ns,
@@ -105,6 +106,8 @@ fn record_live_proxy(node: &Node, proxy: &LiveProxy) {
     record_direction(node, "incoming", proxy.stats.incoming.totals());
     record_direction(node, "outgoing", proxy.stats.outgoing.totals());
     node.record_uint("wakes", proxy.stats.wakes());
+    node.record_bool("held_back", proxy.stats.held_back());
+    node.record_uint("times_held_back", proxy.stats.times_held_back());
     if let Some(pending) = proxy.stats.pending() {
         node.record_int("pending", pending);
     }

@@ -30,6 +30,7 @@ pub async fn main() -> Result<(), anyhow::Error> {
     let root = fuchsia_inspect::component::inspector().root();
     root.record_child("config", |node| config.record_inspect(node));
     let limits = config::Limits::new(config.max_proxies as usize, config.max_wake_sources as usize)
-        .with_linger_limit_ms(config.linger_limit_ms);
+        .with_linger_limit_ms(config.linger_limit_ms)
+        .with_max_unhandled_messages(config.max_unhandled_messages);
     component::run(limits).await
 }

@@ -217,6 +217,7 @@ impl ProxyManager {
             stats,
             stop: stop_signal,
             on_end: Some(Box::new(move |end: ProxyEnd| record_end(&state_for_end, id, end))),
+            max_unhandled_messages: self.limits.max_unhandled_messages,
         };
         let proxy = ChannelProxy {
             container_channel: new.container_channel,

@@ -19,10 +19,21 @@
 //! - A wake-up forwards at most `MAX_BATCH` messages per direction before the task yields,
 //!   so a busy proxy cannot starve the others on the same thread.
 //! - A proxy asked to stop delivers what is already queued in both directions, then closes.
+//!   The stop is looked at before every batch, so a peer that keeps writing cannot hold it
+//!   off, and at most `MAX_DRAIN_ON_STOP` messages per direction are delivered after it.
+//! - Backpressure toward the container: while the counter is at the registration's
+//!   `max_unhandled_messages`, nothing is read from the remote, so the container's channel
+//!   never holds more than that many messages from the proxy.
+//!
+//! Cost (measured by benches/engine_cost.rs): each channel is watched by one long-lived
+//! wait registration (`fasync::RWHandle`), re-armed only after a read of that side found it
+//! empty, so a message costs its read, counter add and write plus a share of one wait per
+//! wake-up; the forwarding path allocates nothing.
 
 use crate::proxy_stats::{DirectionStats, ProxyStats};
 use crate::wake_monitor;
 use crate::wake_sources::{WakeSourceId, WakeSources};
+use fasync::ReadableHandle as _;
 use fuchsia_async as fasync;
 use futures::FutureExt;
 use futures::channel::oneshot;
@@ -30,10 +41,12 @@ use futures::future::Either;
 use log::{error, warn};
 use std::cell::RefCell;
 use std::convert::Infallible;
+use std::future::{Future, poll_fn};
 use std::mem::MaybeUninit;
 use std::pin::pin;
 use std::rc::Rc;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
 /// A channel pair to proxy, with the counter of unhandled messages entering the container.
 ///
@@ -187,19 +200,21 @@ pub fn forward_message(
     }
 }
 
-/// One direction of a proxy.
+/// One direction of a proxy: messages read from `from` (watched through one long-lived
+/// wait registration) are written to `to`.
 struct Direction<'a> {
-    from: &'a zx::Channel,
+    from: fasync::RWHandle<&'a zx::Channel>,
     to: &'a zx::Channel,
+    /// Toward the container only: the counter of unhandled messages.
     counter: Option<&'a zx::Counter>,
     stats: &'a DirectionStats,
 }
 
 /// What a batch of forwarding left behind.
 enum Batch {
-    /// The source is empty and its peer open.
+    /// The source is empty (the read said SHOULD_WAIT) and its peer open.
     Idle,
-    /// `MAX_BATCH` messages were forwarded; more may be queued.
+    /// The batch's budget was used up; more may be queued.
     Full,
     /// The source's peer closed and its queue is drained.
     SourceClosed,
@@ -208,14 +223,20 @@ enum Batch {
     Failed(ForwardError),
 }
 
-/// Forwards up to `MAX_BATCH` messages; returns why it stopped.
-fn forward_batch(direction: &Direction<'_>, buffers: &BounceBuffers, name: &str) -> Batch {
+/// Forwards up to `budget` messages; returns why it stopped. Makes no wait call: the
+/// caller arms the source's wait only after an `Idle` batch.
+fn forward_batch(
+    direction: &Direction<'_>,
+    budget: usize,
+    buffers: &BounceBuffers,
+    name: &str,
+) -> (Batch, usize) {
     fuchsia_trace::duration!("power", "proxy_manager:forward_batch", "name" => name);
     let mut bytes = buffers.bytes.borrow_mut();
     let mut handles = buffers.handles.borrow_mut();
-    for _ in 0..MAX_BATCH {
-        let forwarded = forward_message(
-            direction.from,
+    for forwarded in 0..budget {
+        let outcome = forward_message(
+            direction.from.get_ref(),
             direction.to,
             direction.counter,
             Some(direction.stats),
@@ -223,133 +244,277 @@ fn forward_batch(direction: &Direction<'_>, buffers: &BounceBuffers, name: &str)
             &mut handles,
             name,
         );
-        return match forwarded {
+        let batch = match outcome {
             Ok(Forwarded::Message { .. }) => continue,
             Ok(Forwarded::SourceEmpty) => Batch::Idle,
             Ok(Forwarded::SourceClosed) => Batch::SourceClosed,
             Ok(Forwarded::DestinationClosed) => Batch::DestinationClosed,
             Err(e) => Batch::Failed(e),
         };
+        return (batch, forwarded);
     }
-    Batch::Full
+    (Batch::Full, budget)
 }
 
-/// Waits until either channel is readable or sees its peer close.
-async fn wait_for_either(a: &zx::Channel, b: &zx::Channel) -> Result<(), ForwardError> {
-    let signals = zx::Signals::CHANNEL_READABLE | zx::Signals::CHANNEL_PEER_CLOSED;
-    let a = pin!(fasync::OnSignals::new(a, signals));
-    let b = pin!(fasync::OnSignals::new(b, signals));
-    let (result, _) = futures::future::select(a, b).await.factor_first();
-    result.map(drop).map_err(ForwardError::Wait)
+/// Backpressure toward the container: how many more messages it may be sent before its
+/// counter of unhandled messages reaches the limit.
+///
+/// The count is a lower bound of the real room: the proxy subtracts what it forwards, and
+/// only the container's decrements (which it does not see) add room. So the counter is read
+/// only when the bound reaches zero, and a proxy at the limit waits for
+/// COUNTER_NON_POSITIVE (the container has handled everything), since Zircon signals no
+/// other counter threshold. Owned by the proxy's task.
+struct Room {
+    /// The configured limit of unhandled messages, at least 1.
+    limit: i64,
+    /// Messages that may still be sent before the counter is read again.
+    known: i64,
 }
 
-/// Forwards everything `direction.from` still holds. Called once the peer of
-/// `direction.from` is known to be gone.
-async fn drain(
-    direction: &Direction<'_>,
-    buffers: &BounceBuffers,
-    name: &str,
-) -> Result<(), ForwardError> {
-    loop {
-        match forward_batch(direction, buffers, name) {
-            Batch::Full => fasync::yield_now().await,
-            // The peer's closure is not visible on this end yet; it will be.
-            Batch::Idle => {
-                fasync::OnSignals::new(
-                    direction.from,
-                    zx::Signals::CHANNEL_READABLE | zx::Signals::CHANNEL_PEER_CLOSED,
-                )
-                .await
-                .map_err(ForwardError::Wait)?;
-            }
-            Batch::SourceClosed | Batch::DestinationClosed => return Ok(()),
-            Batch::Failed(e) => return Err(e),
-        }
+impl Room {
+    fn new(limit: i64) -> Room {
+        let limit = limit.max(1);
+        Room { limit, known: 0 }
     }
-}
 
-/// Delivers what is queued in both directions, at most `MAX_DRAIN_ON_STOP` messages each.
-async fn deliver_queued(
-    directions: [&Direction<'_>; 2],
-    buffers: &BounceBuffers,
-    name: &str,
-) -> ProxyEnd {
-    let mut delivered = [0; 2];
-    loop {
-        let mut more = false;
-        for (direction, delivered) in directions.iter().zip(delivered.iter_mut()) {
-            if *delivered >= MAX_DRAIN_ON_STOP {
-                continue;
-            }
-            match forward_batch(direction, buffers, name) {
-                Batch::Full => {
-                    *delivered += MAX_BATCH;
-                    more = true;
-                }
-                Batch::Idle | Batch::SourceClosed | Batch::DestinationClosed => {
-                    *delivered = MAX_DRAIN_ON_STOP;
-                }
-                Batch::Failed(e) => return ProxyEnd::Failed(e),
-            }
+    /// Re-reads `counter` once the known room is used up; the room now known. A counter that
+    /// cannot be read applies no backpressure (forwarding matters more than the bound).
+    fn refresh(&mut self, counter: &zx::Counter) -> i64 {
+        if self.known <= 0 {
+            self.known = match counter.read() {
+                Ok(value) => self.limit - value.max(0),
+                Err(_) => self.limit,
+            };
         }
-        if !more {
-            return ProxyEnd::Stopped;
-        }
-        fasync::yield_now().await;
+        self.known
     }
 }
 
-/// The channels of one proxy, viewed as its two directions.
-struct Channels<'a> {
+/// A proxy's forwarding state between two polls of its task.
+struct Forwarding<'a> {
     incoming: Direction<'a>,
     outgoing: Direction<'a>,
+    room: Room,
+    /// While the container is at the limit: the wait for its counter to be non-positive.
+    held_back: Option<fasync::OnSignalsRef<'a>>,
+    stats: &'a ProxyStats,
     name: &'a str,
 }
 
+/// Why forwarding stopped.
+enum Turn {
+    /// A stop was requested; nothing was forwarded after it was seen.
+    Stop,
+    /// The proxy ends.
+    End(ProxyEnd),
+    /// One peer is gone: what the other direction's source still holds is to be delivered
+    /// (`incoming` says which direction), then the proxy ends with `then`.
+    Drain { incoming: bool, then: ProxyEnd },
+}
+
+impl Forwarding<'_> {
+    /// The room toward the container now, waiting (registering `cx`) while there is none.
+    fn poll_room(&mut self, cx: &mut Context<'_>) -> Poll<i64> {
+        let Some(counter) = self.incoming.counter else { return Poll::Ready(i64::MAX) };
+        loop {
+            if let Some(wait) = self.held_back.as_mut() {
+                match wait.poll_unpin(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    // Handled everything (or the counter is gone: the next read says so).
+                    Poll::Ready(_) => {
+                        self.held_back = None;
+                        self.stats.set_held_back(false);
+                        self.room.known = 0;
+                    }
+                }
+            }
+            let room = self.room.refresh(counter);
+            if room > 0 {
+                return Poll::Ready(room);
+            }
+            self.stats.set_held_back(true);
+            self.held_back = Some(fasync::OnSignals::new(
+                counter.as_handle_ref(),
+                zx::Signals::COUNTER_NON_POSITIVE,
+            ));
+        }
+    }
+
+    /// One direction's share of a turn: forwards a batch if the source may be readable and
+    /// arms its wait once it is empty. `Ready` if the proxy ends; `progressed` is set if
+    /// more work may be waiting without a wake.
+    fn turn_direction(
+        &mut self,
+        incoming: bool,
+        cx: &mut Context<'_>,
+        buffers: &BounceBuffers,
+        progressed: &mut bool,
+    ) -> Option<Batch> {
+        let budget = if incoming {
+            match self.poll_room(cx) {
+                Poll::Pending => return None,
+                Poll::Ready(room) => usize::try_from(room).unwrap_or(usize::MAX).min(MAX_BATCH),
+            }
+        } else {
+            MAX_BATCH
+        };
+        let direction = if incoming { &self.incoming } else { &self.outgoing };
+        match direction.from.poll_readable(cx) {
+            Poll::Pending => return None,
+            Poll::Ready(Err(status)) => return Some(Batch::Failed(ForwardError::Wait(status))),
+            Poll::Ready(Ok(_)) => {}
+        }
+        let (batch, forwarded) = forward_batch(direction, budget, buffers, self.name);
+        if incoming {
+            self.room.known -= forwarded as i64;
+        }
+        match batch {
+            Batch::Idle => match direction.from.need_readable(cx) {
+                Poll::Pending => None,
+                Poll::Ready(Ok(())) => {
+                    *progressed = true;
+                    None
+                }
+                Poll::Ready(Err(status)) => Some(Batch::Failed(ForwardError::Wait(status))),
+            },
+            Batch::Full => {
+                *progressed = true;
+                None
+            }
+            ended => Some(ended),
+        }
+    }
+
+    /// Forwards until a stop is requested or the proxy ends. Each poll forwards at most
+    /// `MAX_BATCH` messages per direction and then yields if more may be queued, so a busy
+    /// proxy cannot starve the others; the stop request is looked at before every batch, so
+    /// a peer that keeps writing cannot hold it off.
+    ///
+    /// (Plain functions returning `poll_fn` futures, here and in `drain`, so that their
+    /// arguments are stored once in the proxy's future.)
+    fn run<'b>(
+        &'b mut self,
+        buffers: &'b BounceBuffers,
+        stop: &'b mut StopSignal,
+    ) -> impl Future<Output = Turn> + 'b {
+        poll_fn(move |cx| {
+            if stop.poll_requested(cx).is_ready() {
+                return Poll::Ready(Turn::Stop);
+            }
+            let mut progressed = false;
+            let incoming = self.turn_direction(true, cx, buffers, &mut progressed);
+            let outgoing = match &incoming {
+                Some(_) => None,
+                None => self.turn_direction(false, cx, buffers, &mut progressed),
+            };
+            let end = match (incoming, outgoing) {
+                (Some(Batch::Failed(e)), _) | (_, Some(Batch::Failed(e))) => ProxyEnd::Failed(e),
+                // The remote is gone and everything it wrote reached the container.
+                (Some(Batch::SourceClosed), _) => ProxyEnd::RemoteClosed,
+                // The container is gone and everything it wrote reached the remote.
+                (_, Some(Batch::SourceClosed)) => ProxyEnd::ContainerClosed,
+                // The container is gone: deliver what it wrote before it closed.
+                (Some(Batch::DestinationClosed), _) => {
+                    return Poll::Ready(Turn::Drain {
+                        incoming: false,
+                        then: ProxyEnd::ContainerClosed,
+                    });
+                }
+                // The remote is gone: deliver what it wrote before it closed.
+                (_, Some(Batch::DestinationClosed)) => {
+                    return Poll::Ready(Turn::Drain {
+                        incoming: true,
+                        then: ProxyEnd::RemoteClosed,
+                    });
+                }
+                _ => {
+                    if progressed {
+                        cx.waker().wake_by_ref();
+                    }
+                    return Poll::Pending;
+                }
+            };
+            Poll::Ready(Turn::End(end))
+        })
+    }
+
+    /// Forwards everything one direction's source still holds, its destination's peer being
+    /// gone or going. Ends at the source's end; a stop request ends it early.
+    fn drain<'b>(
+        &'b mut self,
+        incoming: bool,
+        then: ProxyEnd,
+        buffers: &'b BounceBuffers,
+        stop: &'b mut StopSignal,
+    ) -> impl Future<Output = Turn> + 'b {
+        poll_fn(move |cx| {
+            if stop.poll_requested(cx).is_ready() {
+                return Poll::Ready(Turn::Stop);
+            }
+            let mut progressed = false;
+            match self.turn_direction(incoming, cx, buffers, &mut progressed) {
+                Some(Batch::Failed(e)) => Poll::Ready(Turn::End(ProxyEnd::Failed(e))),
+                Some(_) => Poll::Ready(Turn::End(then.clone())),
+                None => {
+                    if progressed {
+                        cx.waker().wake_by_ref();
+                    }
+                    Poll::Pending
+                }
+            }
+        })
+    }
+
+    /// Delivers what is queued in both directions without waiting: at most
+    /// `MAX_DRAIN_ON_STOP` messages per direction, and toward the container no more than
+    /// its room under the backpressure limit, so that a peer that keeps writing cannot hold
+    /// the stop open and the container's channel cannot be overfilled. What is left is
+    /// closed with the channels.
+    async fn deliver_queued(&mut self, buffers: &BounceBuffers) -> ProxyEnd {
+        let incoming_room = match self.incoming.counter {
+            Some(counter) => {
+                self.room.known = 0;
+                usize::try_from(self.room.refresh(counter)).unwrap_or(0)
+            }
+            None => usize::MAX,
+        };
+        let mut left = [MAX_DRAIN_ON_STOP.min(incoming_room), MAX_DRAIN_ON_STOP];
+        loop {
+            let mut more = false;
+            for (direction, left) in [&self.incoming, &self.outgoing].into_iter().zip(&mut left) {
+                if *left == 0 {
+                    continue;
+                }
+                let (batch, forwarded) =
+                    forward_batch(direction, (*left).min(MAX_BATCH), buffers, self.name);
+                *left -= forwarded;
+                match batch {
+                    Batch::Full => more |= *left > 0,
+                    Batch::Idle | Batch::SourceClosed | Batch::DestinationClosed => *left = 0,
+                    Batch::Failed(e) => return ProxyEnd::Failed(e),
+                }
+            }
+            if !more {
+                return ProxyEnd::Stopped;
+            }
+            fasync::yield_now().await;
+        }
+    }
+}
+
+/// Forwards until either side closes, forwarding fails, or a stop is requested.
 async fn forward_until_closed(
-    channels: &Channels<'_>,
+    forwarding: &mut Forwarding<'_>,
     buffers: &BounceBuffers,
     stop: &mut StopSignal,
 ) -> ProxyEnd {
-    let Channels { incoming, outgoing, name } = channels;
+    let mut turn = forwarding.run(buffers, stop).await;
     loop {
-        let woken = {
-            let wait = pin!(wait_for_either(incoming.from, outgoing.from).map(Some));
-            futures::future::select(wait, pin!(stop.requested())).await.factor_first().0
+        turn = match turn {
+            Turn::Stop => return forwarding.deliver_queued(buffers).await,
+            Turn::End(end) => return end,
+            Turn::Drain { incoming, then } => forwarding.drain(incoming, then, buffers, stop).await,
         };
-        match woken {
-            Some(Err(e)) => return ProxyEnd::Failed(e),
-            None => return deliver_queued([incoming, outgoing], buffers, name).await,
-            Some(Ok(())) => {}
-        }
-        loop {
-            let end = match (
-                forward_batch(incoming, buffers, name),
-                forward_batch(outgoing, buffers, name),
-            ) {
-                (Batch::Failed(e), _) | (_, Batch::Failed(e)) => ProxyEnd::Failed(e),
-                // The remote is gone and everything it wrote reached the container.
-                (Batch::SourceClosed, _) => ProxyEnd::RemoteClosed,
-                // The container is gone and everything it wrote reached the remote.
-                (_, Batch::SourceClosed) => ProxyEnd::ContainerClosed,
-                // The container is gone: deliver what it wrote before it closed.
-                (Batch::DestinationClosed, _) => match drain(outgoing, buffers, name).await {
-                    Ok(()) => ProxyEnd::ContainerClosed,
-                    Err(e) => ProxyEnd::Failed(e),
-                },
-                // The remote is gone: deliver what it wrote before it closed.
-                (_, Batch::DestinationClosed) => match drain(incoming, buffers, name).await {
-                    Ok(()) => ProxyEnd::RemoteClosed,
-                    Err(e) => ProxyEnd::Failed(e),
-                },
-                (Batch::Full, _) | (_, Batch::Full) => {
-                    fasync::yield_now().await;
-                    continue;
-                }
-                (Batch::Idle, Batch::Idle) => break,
-            };
-            return end;
-        }
     }
 }
 
@@ -367,19 +532,20 @@ impl StopSignal {
     /// Resolves once a stop is requested (or its requester is gone); never for a default
     /// signal.
     pub async fn wait(&mut self) {
-        match self.0.as_mut() {
-            Some(receiver) => {
-                let _ = receiver.await;
-                self.0 = None;
-            }
-            None => futures::future::pending().await,
-        }
+        poll_fn(|cx| self.poll_requested(cx)).await
     }
 
-    /// `wait`, shaped to race a wait for channel signals.
-    async fn requested(&mut self) -> Option<Result<(), ForwardError>> {
-        self.wait().await;
-        None
+    /// `Ready` once a stop is requested (or its requester is gone); otherwise registers
+    /// `cx`. Never ready for a default signal.
+    fn poll_requested(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        let Some(receiver) = self.0.as_mut() else { return Poll::Pending };
+        match receiver.poll_unpin(cx) {
+            Poll::Ready(_) => {
+                self.0 = None;
+                Poll::Ready(())
+            }
+            Poll::Pending => Poll::Pending,
+        }
     }
 }
 
@@ -397,7 +563,16 @@ pub struct ProxyRegistration {
     pub stats: Arc<ProxyStats>,
     pub stop: StopSignal,
     pub on_end: Option<OnProxyEnd>,
+    /// Backpressure toward the container: the proxy stops reading from the remote while the
+    /// counter of unhandled messages is at this value, and resumes once the container has
+    /// handled them (counter non-positive). Below Zircon's 3,500 queued messages per
+    /// channel end, so the proxy never overfills the container's channel.
+    pub max_unhandled_messages: i64,
 }
+
+/// The backpressure limit of a proxy whose registration does not set one
+/// (`max_unhandled_messages` in the component's structured configuration).
+pub const DEFAULT_MAX_UNHANDLED_MESSAGES: i64 = 1024;
 
 impl Default for ProxyRegistration {
     /// Unregistered, with fresh statistics, no way to stop it and nobody told of its end.
@@ -408,27 +583,39 @@ impl Default for ProxyRegistration {
             stats: Arc::default(),
             stop: StopSignal::default(),
             on_end: None,
+            max_unhandled_messages: DEFAULT_MAX_UNHANDLED_MESSAGES,
         }
     }
 }
 
+/// Names a proxy's counter in logs, formatted only if a log needs it.
+struct CounterOf<'a>(&'a str);
+
+impl std::fmt::Display for CounterOf<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the counter of proxy {}", self.0)
+    }
+}
+
 /// Keeps the registry's view of the proxy's wake source current, and counts wakes.
-async fn monitor_counter(
-    counter: &zx::Counter,
+///
+/// A plain function returning the monitor's future (not an `async fn`), so that its
+/// arguments are not stored a second time in every proxy's future.
+fn monitor_counter<'a>(
+    counter: &'a zx::Counter,
     id: WakeSourceId,
-    registration: &ProxyRegistration,
-    name: &str,
-) -> Infallible {
-    let on_change = |active| {
+    registration: &'a ProxyRegistration,
+    name: &'a str,
+) -> impl Future<Output = Infallible> + 'a {
+    let on_change = move |active| {
         // Counted first, so that whoever sees the source active also sees the wake.
         if active {
             registration.stats.record_wake();
         }
         registration.wake_sources.set_active(id, active);
     };
-    let what = format!("the counter of proxy {name}");
-    wake_monitor::watch(counter.as_handle_ref(), zx::Signals::COUNTER_POSITIVE, on_change, &what)
-        .await
+    let what = CounterOf(name);
+    wake_monitor::watch(counter.as_handle_ref(), zx::Signals::COUNTER_POSITIVE, on_change, what)
 }
 
 /// Proxies `proxy` until either side closes, forwarding fails, or a stop is requested;
@@ -442,25 +629,28 @@ pub async fn start_proxy(
     let ChannelProxy { container_channel, remote_channel, message_counter, name } = proxy;
     let counter = Arc::new(message_counter);
     registration.stats.attach_counter(Arc::clone(&counter));
-    let stats = Arc::clone(&registration.stats);
-    let channels = Channels {
+    let mut stop = std::mem::take(&mut registration.stop);
+    let on_end = registration.on_end.take();
+    let stats = &*registration.stats;
+    let mut forwarding = Forwarding {
         incoming: Direction {
-            from: &remote_channel,
+            from: fasync::RWHandle::new(&remote_channel),
             to: &container_channel,
             counter: Some(&counter),
             stats: &stats.incoming,
         },
         outgoing: Direction {
-            from: &container_channel,
+            from: fasync::RWHandle::new(&container_channel),
             to: &remote_channel,
             counter: None,
             stats: &stats.outgoing,
         },
+        room: Room::new(registration.max_unhandled_messages),
+        held_back: None,
+        stats,
         name: &name,
     };
-    let mut stop = std::mem::take(&mut registration.stop);
-    let on_end = registration.on_end.take();
-    let forwarding = pin!(forward_until_closed(&channels, &buffers, &mut stop));
+    let forwarding = pin!(forward_until_closed(&mut forwarding, &buffers, &mut stop));
     let monitoring = pin!(async {
         match registration.wake_source {
             Some(id) => monitor_counter(&counter, id, &registration, &name).await,

@@ -6,7 +6,7 @@
 //! per message, and Inspect reads when a snapshot is taken.
 
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 
 /// Traffic in one direction. A message is counted before it is written on and uncounted if
 /// the write fails, so whoever receives a message also sees it counted.
@@ -74,6 +74,11 @@ pub struct ProxyStats {
     /// resets it), so each such change is caused by a forwarded message; the monitor's waits
     /// are latched, so a rise that is undone before the monitor runs still counts.
     wakes: AtomicU64,
+    /// Whether the proxy is held back by backpressure now: the container has as many
+    /// unhandled messages as allowed, so nothing is read from the remote.
+    held_back: AtomicBool,
+    /// Times the proxy became held back.
+    times_held_back: AtomicU64,
     /// Monotonic time of creation, in nanoseconds.
     created_ns: i64,
     /// The proxy's counter, shared once the proxy starts, so a reader can report its value.
@@ -86,6 +91,8 @@ impl Default for ProxyStats {
             incoming: DirectionStats::default(),
             outgoing: DirectionStats::default(),
             wakes: AtomicU64::new(0),
+            held_back: AtomicBool::new(false),
+            times_held_back: AtomicU64::new(0),
             created_ns: zx::MonotonicInstant::get().into_nanos(),
             counter: OnceLock::new(),
         }
@@ -99,6 +106,23 @@ impl ProxyStats {
 
     pub fn wakes(&self) -> u64 {
         self.wakes.load(Ordering::Relaxed)
+    }
+
+    /// Records whether backpressure holds the proxy back now.
+    pub fn set_held_back(&self, held_back: bool) {
+        if !self.held_back.swap(held_back, Ordering::Relaxed) && held_back {
+            self.times_held_back.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether backpressure holds the proxy back now.
+    pub fn held_back(&self) -> bool {
+        self.held_back.load(Ordering::Relaxed)
+    }
+
+    /// Times backpressure held the proxy back.
+    pub fn times_held_back(&self) -> u64 {
+        self.times_held_back.load(Ordering::Relaxed)
     }
 
     pub fn created(&self) -> zx::MonotonicInstant {

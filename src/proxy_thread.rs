@@ -14,6 +14,7 @@ use crate::proxy::{
 use crate::wake_monitor;
 use crate::wake_sources::{WakeSourceId, WakeSources};
 use fuchsia_async as fasync;
+use futures::FutureExt;
 use futures::channel::oneshot;
 use log::warn;
 use std::rc::Rc;
@@ -76,13 +77,15 @@ pub fn run_proxy_thread(
             while let Ok(item) = work.recv().await {
                 match item {
                     Work::Proxy { proxy, registration, ended } => {
+                        // `map`, not an async block awaiting the proxy: a block would hold
+                        // the proxy's future twice (captured, and being awaited), doubling
+                        // every idle proxy's task.
                         let proxy = start_proxy(proxy, registration, Rc::clone(&buffers));
-                        tasks.spawn_local(async move {
-                            let end = proxy.await;
+                        tasks.spawn_local(proxy.map(move |end| {
                             if let Some(ended) = ended {
                                 let _ = ended.send(end);
                             }
-                        });
+                        }));
                     }
                     Work::WakeSource { id, handle, signals, wake_sources, stop } => {
                         tasks.spawn_local(monitor_wake_source(

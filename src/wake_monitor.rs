@@ -11,6 +11,7 @@
 //! active, from `RECHECK_MIN` doubling up to `RECHECK_MAX`, and never while it is inactive.
 
 use fuchsia_async as fasync;
+use futures::FutureExt;
 
 /// First re-sample of an active source without a complementary signal.
 pub const RECHECK_MIN: zx::MonotonicDuration = zx::MonotonicDuration::from_millis(1);
@@ -52,7 +53,9 @@ pub async fn monitor(
         on_change(true);
         let cleared = match complement(signals) {
             Some(clear) => fasync::OnSignals::new(&handle, clear).await.map(drop),
-            None => wait_until_clear(&handle, signals).await,
+            // Boxed, so that the timer is not part of every monitor's (and every proxy's)
+            // future: only sources without a complementary signal ever need it.
+            None => Box::pin(wait_until_clear(&handle, signals)).await,
         };
         if let Err(status) = cleared {
             return status;
@@ -63,15 +66,19 @@ pub async fn monitor(
 
 /// `monitor` for as long as the caller keeps it: if the object can no longer be waited on,
 /// logs why (naming it `what`) and leaves its last reported state in place.
-pub async fn watch(
-    handle: zx::HandleRef<'_>,
+///
+/// Built from `monitor`'s future with a combinator rather than as an `async fn`, so that
+/// the arguments are stored once (a proxy's future holds one of these).
+pub fn watch<'a>(
+    handle: zx::HandleRef<'a>,
     signals: zx::Signals,
-    on_change: impl FnMut(bool),
-    what: &str,
-) -> std::convert::Infallible {
-    let status = monitor(handle, signals, on_change).await;
-    log::warn!("{what}: cannot be watched any more ({status}); it stays as last seen");
-    futures::future::pending().await
+    on_change: impl FnMut(bool) + 'a,
+    what: impl std::fmt::Display + 'a,
+) -> impl std::future::Future<Output = std::convert::Infallible> + 'a {
+    monitor(handle, signals, on_change).then(move |status| {
+        log::warn!("{what}: cannot be watched any more ({status}); it stays as last seen");
+        futures::future::pending()
+    })
 }
 
 async fn wait_until_clear(

@@ -416,7 +416,12 @@ async fn inspect_shows_per_proxy_statistics_wake_sources_and_history() {
     let data = realm.inspect().await;
     let (proxy_key, closed_key) = (&id.to_string(), &closed_id.to_string());
     assert_data_tree!(data.payload.as_ref().unwrap(), root: contains {
-        config: { max_proxies: 1024u64, max_wake_sources: 2048u64, linger_limit_ms: 5000u64 },
+        config: {
+            max_proxies: 1024u64,
+            max_wake_sources: 2048u64,
+            max_unhandled_messages: 1024u64,
+            linger_limit_ms: 5000u64,
+        },
         totals: contains { proxies_added: 2u64, proxies_ended: 1u64, live_proxies: 1u64 },
         proxies: {
             var proxy_key: {
@@ -427,6 +432,8 @@ async fn inspect_shows_per_proxy_statistics_wake_sources_and_history() {
                 incoming: { messages: 1u64, bytes: 10u64, handles: 1u64 },
                 outgoing: { messages: 1u64, bytes: 4u64, handles: 0u64 },
                 wakes: AnyProperty,
+                held_back: false,
+                times_held_back: 0u64,
                 pending: 1i64,
                 created_at_ns: AnyProperty,
                 last_message_at_ns: AnyProperty,
@@ -476,4 +483,66 @@ fn configured_wake_source_limits_are_capped_at_the_protocol_maximum() {
     // #meta/proxy_manager.cm to, linked into this test binary.
     let limits = proxy_manager::config::Limits::new(1, usize::MAX);
     assert_eq!(limits.max_wake_sources, fidl_fuchsia_starnix_proxy::MAX_WAKE_SOURCES as usize);
+}
+
+/// Whether Inspect shows proxy `id` held back by backpressure.
+async fn held_back(realm: &Realm, id: u64) -> bool {
+    let data = realm.inspect().await;
+    let key = id.to_string();
+    let held_back = diagnostics_assertions::tree_assertion!(root: contains {
+        proxies: contains { var key: contains { held_back: true } },
+    });
+    held_back.run(data.payload.as_ref().unwrap()).is_ok()
+}
+
+#[fuchsia::test]
+async fn a_container_that_stops_reading_cannot_make_the_component_overfill_its_channel() {
+    // Without backpressure, 4,000 messages from the remote would all be written into the
+    // container's channel, and the 3,501st would raise the channel-full policy exception on
+    // the proxy thread, stopping the component. With it, the proxy stops at the limit
+    // (1,024 by default) and the rest waits in the remote's own channel (2,976 messages,
+    // within its 3,500).
+    const LIMIT: usize = 1024;
+    let realm = Realm::start(Setup::default()).await;
+    let (id, flooded) = add(&realm.manager, "flooded").await;
+    for _ in 0..3000 {
+        flooded.remote.write(&[0; 8], &mut []).unwrap();
+    }
+    let mut snapshots = 0;
+    while !held_back(&realm, id).await {
+        snapshots += 1;
+        assert!(snapshots < 10_000, "the proxy was never held back");
+    }
+    for _ in 0..1000 {
+        flooded.remote.write(&[0; 8], &mut []).unwrap();
+    }
+
+    // The component still serves: a new proxy forwards.
+    let (_, other) = add(&realm.manager, "other").await;
+    other.remote.write(b"still here", &mut []).unwrap();
+    assert_eq!(read_message(&other.container).await.bytes(), b"still here");
+    assert_eq!(flooded.counter.read().unwrap(), LIMIT as i64);
+    let key = id.to_string();
+    let data = realm.inspect().await;
+    assert_data_tree!(data.payload.as_ref().unwrap(), root: contains {
+        proxies: contains {
+            var key: contains {
+                incoming: contains { messages: LIMIT as u64 },
+                held_back: true,
+                times_held_back: 1u64,
+            },
+        },
+    });
+
+    // The container catches up: forwarding resumes where it stopped.
+    let mut buf = zx::MessageBuf::new();
+    for _ in 0..LIMIT {
+        flooded.container.read(&mut buf).unwrap();
+    }
+    assert_eq!(flooded.container.read(&mut buf), Err(zx::Status::SHOULD_WAIT));
+    flooded.counter.add(-(LIMIT as i64)).unwrap();
+    for _ in 0..LIMIT {
+        read_message(&flooded.container).await;
+    }
+    assert_eq!(flooded.counter.read().unwrap(), LIMIT as i64);
 }

@@ -63,6 +63,8 @@ async fn the_tree_shows_live_and_closed_proxies_wake_sources_and_totals() {
                 incoming: { messages: 1u64, bytes: 3u64, handles: 1u64 },
                 outgoing: { messages: 0u64, bytes: 0u64, handles: 0u64 },
                 wakes: 1u64,
+                held_back: false,
+                times_held_back: 0u64,
                 pending: 1i64,
                 created_at_ns: AnyProperty,
                 last_message_at_ns: AnyProperty,

@@ -3,8 +3,8 @@
 // found in the LICENSE file.
 
 use super::{
-    BounceBuffers, ChannelProxy, ForwardError, Forwarded, MAX_BATCH, ProxyEnd, ProxyRegistration,
-    StopSignal, fasync, forward_message, start_proxy,
+    BounceBuffers, ChannelProxy, ForwardError, Forwarded, MAX_BATCH, MAX_DRAIN_ON_STOP, ProxyEnd,
+    ProxyRegistration, StopSignal, fasync, forward_message, start_proxy,
 };
 use crate::proxy_stats::{DirectionStats, DirectionTotals, ProxyStats};
 use crate::wake_sources::{WakeSourceKind, WakeSources};
@@ -334,7 +334,7 @@ fn registered_proxy() -> Registered {
             wake_source: Some(id),
             stats: Arc::clone(&stats),
             stop: stop_signal,
-            on_end: None,
+            ..ProxyRegistration::default()
         }
     });
     Registered { harness, id, wake_sources, stats, stop }
@@ -459,4 +459,172 @@ fn forward_message_delivers_bytes_and_handles() {
     let mut buf = zx::MessageBuf::new();
     to_peer.read(&mut buf).unwrap();
     assert_eq!((buf.bytes(), buf.n_handles()), (&[1u8, 2, 3][..], 1));
+}
+
+/// Lets the other tasks of this single-threaded executor run until `done` holds; panics if
+/// it does not within `turns` turns (each turn lets every runnable task run once).
+async fn until(turns: usize, what: &str, mut done: impl FnMut() -> bool) {
+    for _ in 0..turns {
+        if done() {
+            return;
+        }
+        fasync::yield_now().await;
+    }
+    panic!("not reached within {turns} turns: {what}");
+}
+
+/// Lets the other tasks of this single-threaded executor run `turns` times.
+async fn run_turns(turns: usize) {
+    for _ in 0..turns {
+        fasync::yield_now().await;
+    }
+}
+
+/// Reads and handles (decrements the counter for) everything the container receives, until
+/// its proxy closes the channel; returns how many messages it handled.
+async fn handle_everything(container: zx::Channel, counter: zx::Counter) -> usize {
+    let mut buf = zx::MessageBuf::new();
+    let mut handled = 0;
+    loop {
+        match container.read(&mut buf) {
+            Ok(()) => {
+                counter.add(-1).unwrap();
+                handled += 1;
+            }
+            Err(zx::Status::SHOULD_WAIT) => {
+                let signals = zx::Signals::CHANNEL_READABLE | zx::Signals::CHANNEL_PEER_CLOSED;
+                fasync::OnSignals::new(&container, signals).await.unwrap();
+            }
+            Err(_) => return handled,
+        }
+    }
+}
+
+#[fuchsia::test]
+async fn a_stop_is_honoured_while_the_remote_keeps_writing() {
+    let stats = Arc::new(ProxyStats::default());
+    let (stop, stop_signal) = StopSignal::new();
+    let h = proxied_pair_with(|_| ProxyRegistration {
+        stats: Arc::clone(&stats),
+        stop: stop_signal,
+        ..ProxyRegistration::default()
+    });
+    // A remote that writes again every time it runs: far more than the proxy may deliver
+    // after a stop, so the flood outlasts the stop unless the stop cuts it short.
+    const FLOOD: usize = 20 * MAX_DRAIN_ON_STOP;
+    let remote = h.remote;
+    let flood = fasync::Task::local(async move {
+        let mut written = 0;
+        while written < FLOOD {
+            for _ in 0..2 * MAX_BATCH {
+                if remote.write(b"flood", &mut []).is_err() {
+                    return written;
+                }
+                written += 1;
+            }
+            fasync::yield_now().await;
+        }
+        written
+    });
+    let container = fasync::Task::local(handle_everything(h.container, h.counter));
+    until(10_000, "the flood reaches the container", || stats.incoming.totals().messages > 1000)
+        .await;
+
+    let forwarded_at_stop = stats.incoming.totals().messages as usize;
+    stop.send(()).unwrap();
+    assert_eq!(h.task.await, ProxyEnd::Stopped);
+    let forwarded_after_stop = stats.incoming.totals().messages as usize - forwarded_at_stop;
+    assert!(
+        forwarded_after_stop <= MAX_DRAIN_ON_STOP,
+        "{forwarded_after_stop} messages forwarded after the stop"
+    );
+    assert_eq!(container.await, forwarded_at_stop + forwarded_after_stop);
+    assert!(flood.await < FLOOD, "the flood ended before the stop did");
+}
+
+#[fuchsia::test]
+async fn a_cycle_of_two_proxies_with_messages_circulating_can_be_stopped() {
+    // A's container channel leads to B's remote end and B's container channel to A's
+    // remote end: every message forwarded by one is forwarded again by the other.
+    let (a_remote, b_container) = zx::Channel::create();
+    let (a_container, b_remote) = zx::Channel::create();
+    for i in 0..200u32 {
+        b_container.write(&i.to_le_bytes(), &mut []).unwrap();
+    }
+    let start = |container_channel, remote_channel, name: &str| {
+        let stats = Arc::new(ProxyStats::default());
+        let (stop, stop_signal) = StopSignal::new();
+        let task = fasync::Task::local(start_proxy(
+            ChannelProxy {
+                container_channel,
+                remote_channel,
+                message_counter: zx::Counter::create(),
+                name: name.to_string(),
+            },
+            ProxyRegistration {
+                stats: Arc::clone(&stats),
+                stop: stop_signal,
+                // Nobody handles the messages; no backpressure, so only the stop ends it.
+                max_unhandled_messages: i64::MAX,
+                ..ProxyRegistration::default()
+            },
+            Rc::new(BounceBuffers::new()),
+        ));
+        (task, stats, stop)
+    };
+    let (a, a_stats, a_stop) = start(a_container, a_remote, "a");
+    let (b, b_stats, b_stop) = start(b_container, b_remote, "b");
+    let forwarded = || a_stats.incoming.totals().messages + b_stats.incoming.totals().messages;
+    until(10_000, "the messages circulate", || forwarded() > 2000).await;
+
+    a_stop.send(()).unwrap();
+    b_stop.send(()).unwrap();
+    let both = futures::future::join(a, b);
+    let turns = async {
+        until(1_000, "both proxies end", || false).await;
+        unreachable!()
+    };
+    let (ends, _) =
+        futures::future::select(std::pin::pin!(both), std::pin::pin!(turns)).await.factor_first();
+    assert_eq!(ends, (ProxyEnd::Stopped, ProxyEnd::Stopped));
+}
+
+#[fuchsia::test]
+async fn backpressure_holds_the_remote_back_at_the_limit_until_the_container_catches_up() {
+    const LIMIT: usize = 10;
+    let stats = Arc::new(ProxyStats::default());
+    let h = proxied_pair_with(|_| ProxyRegistration {
+        stats: Arc::clone(&stats),
+        max_unhandled_messages: LIMIT as i64,
+        ..ProxyRegistration::default()
+    });
+    for i in 0..(2 * LIMIT + 5) as u32 {
+        h.remote.write(&i.to_le_bytes(), &mut []).unwrap();
+    }
+    let mut next = 0u32;
+    let mut buf = zx::MessageBuf::new();
+    for round in 1..=2 {
+        until(1_000, "the proxy is held back", || stats.times_held_back() == round as u64).await;
+        // Held back: no more than the limit reaches the container, however long it waits.
+        run_turns(100).await;
+        assert_eq!(h.counter.read().unwrap(), LIMIT as i64);
+        assert_eq!(stats.incoming.totals().messages, (round * LIMIT) as u64);
+        assert_eq!(stats.times_held_back(), round as u64);
+        for _ in 0..LIMIT {
+            h.container.read(&mut buf).unwrap();
+            assert_eq!(buf.bytes(), next.to_le_bytes());
+            next += 1;
+        }
+        assert_eq!(h.container.read(&mut buf), Err(zx::Status::SHOULD_WAIT));
+        // The container handles what it read: forwarding resumes.
+        h.counter.add(-(LIMIT as i64)).unwrap();
+    }
+    until(1_000, "the rest reaches the container", || stats.incoming.totals().messages == 25).await;
+    assert_eq!(h.counter.read().unwrap(), 5);
+    assert!(!stats.held_back());
+    for _ in 0..5 {
+        h.container.read(&mut buf).unwrap();
+        assert_eq!(buf.bytes(), next.to_le_bytes());
+        next += 1;
+    }
 }

@@ -11,6 +11,7 @@ mod runtime;
 
 pub use handle::channel::{Channel, RecvEtcMsg, RecvMsg};
 pub use handle::on_signals::{OnSignals, OnSignalsRef};
+pub use handle::rwhandle::{RWHandle, ReadableHandle, ReadableState};
 
 pub use runtime::executor::{
     LocalExecutor, LocalExecutorBuilder, SendExecutor, SendExecutorBuilder, TestExecutor,

@@ -241,6 +241,7 @@ fn into_handle_info(entry: Entry) -> HandleInfo {
 impl Channel {
     /// Creates a channel; both ends are WRITABLE and have the default channel rights.
     pub fn create() -> (Channel, Channel) {
+        let _syscall = crate::host::counters::syscall();
         let (a, b) = ChannelEndpoint::create_pair();
         (
             Channel(new_handle(a.into(), Rights::CHANNEL_DEFAULT)),
@@ -278,6 +279,7 @@ impl Channel {
     }
 
     fn send(&self, bytes: &[u8], handles: Outgoing<'_, '_>) -> Result<(), Status> {
+        let _syscall = crate::host::counters::syscall();
         let (channel, message) = self.message(bytes, handles, Rights::WRITE, false)?;
         let queued = channel.write(message).map_err(destroy)?;
         check_pending(&channel, queued);
@@ -314,6 +316,7 @@ impl Channel {
         bytes: &'b mut [MaybeUninit<u8>],
         handles: &'h mut [MaybeUninit<NullableHandle>],
     ) -> ChannelReadResult<(&'b mut [u8], &'h mut [NullableHandle])> {
+        let _syscall = crate::host::counters::syscall();
         let message = match self.dequeue(bytes.len(), handles.len()) {
             Ok(message) => message,
             Err(ReadError::TooSmall { bytes_avail, handles_avail }) => {
@@ -346,6 +349,7 @@ impl Channel {
         bytes: &mut Vec<u8>,
         handles: &mut Vec<NullableHandle>,
     ) -> Result<(), Status> {
+        let _syscall = crate::host::counters::syscall();
         let message = self.dequeue(usize::MAX, usize::MAX).map_err(read_status)?;
         *bytes = message.bytes;
         handles.clear();
@@ -365,6 +369,7 @@ impl Channel {
         bytes: &mut Vec<u8>,
         handle_infos: &mut Vec<HandleInfo>,
     ) -> Result<(), Status> {
+        let _syscall = crate::host::counters::syscall();
         let message = self.dequeue(usize::MAX, usize::MAX).map_err(read_status)?;
         *bytes = message.bytes;
         handle_infos.clear();
@@ -427,6 +432,7 @@ impl Channel {
         bytes: &[u8],
         handles: Outgoing<'_, '_>,
     ) -> Result<Message, Status> {
+        let _syscall = crate::host::counters::syscall();
         let (channel, message) =
             self.message(bytes, handles, Rights::READ | Rights::WRITE, true)?;
         let waker = thread_waker();

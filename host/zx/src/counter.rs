@@ -16,6 +16,7 @@ handle_based_type! {
 impl Counter {
     /// Creates a counter at 0 (NON_POSITIVE asserted) with the default counter rights.
     pub fn create() -> Counter {
+        let _syscall = crate::host::counters::syscall();
         Counter(new_handle(CounterObject::create().into(), Rights::COUNTER_DEFAULT))
     }
 
@@ -31,16 +32,19 @@ impl Counter {
     /// Adds `value` (may be negative). Needs READ and WRITE; OUT_OF_RANGE on overflow or
     /// underflow, leaving the value unchanged.
     pub fn add(&self, value: i64) -> Result<(), Status> {
+        let _syscall = crate::host::counters::syscall();
         self.object(Rights::READ | Rights::WRITE)?.add(value)
     }
 
     /// The current value. Needs READ.
     pub fn read(&self) -> Result<i64, Status> {
+        let _syscall = crate::host::counters::syscall();
         Ok(self.object(Rights::READ)?.read())
     }
 
     /// Sets the value. Needs WRITE.
     pub fn write(&self, value: i64) -> Result<(), Status> {
+        let _syscall = crate::host::counters::syscall();
         self.object(Rights::WRITE)?.write(value);
         Ok(())
     }

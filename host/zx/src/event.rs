@@ -11,6 +11,7 @@ handle_based_type! {
 
 impl Event {
     pub fn create() -> Event {
+        let _syscall = crate::host::counters::syscall();
         Event(new_handle(EventObject::create().into(), Rights::EVENT_DEFAULT))
     }
 }
@@ -22,6 +23,7 @@ handle_based_type! {
 
 impl EventPair {
     pub fn create() -> (EventPair, EventPair) {
+        let _syscall = crate::host::counters::syscall();
         let (a, b) = EventPairEndpoint::create_pair();
         (
             EventPair(new_handle(a.into(), Rights::EVENTPAIR_DEFAULT)),

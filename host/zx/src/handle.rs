@@ -30,6 +30,7 @@ impl Handle {
     }
 
     pub fn duplicate(&self, rights: Rights) -> Result<Handle, Status> {
+        let _syscall = crate::host::counters::syscall();
         let (object, current) = table::lookup(self.raw_handle())?;
         if !current.contains(Rights::DUPLICATE) {
             return Err(Status::ACCESS_DENIED);
@@ -42,6 +43,7 @@ impl Handle {
     /// Replaces this handle by one with `rights` (a subset, or SAME_RIGHTS). This handle is
     /// invalidated whatever the outcome.
     pub fn replace(self, rights: Rights) -> Result<Handle, Status> {
+        let _syscall = crate::host::counters::syscall();
         let entry = table::remove(self.into_raw())?;
         let rights = reduced_rights(entry.rights, rights)?;
         let raw = table::insert(table::Entry::new(entry.object.clone(), rights));
@@ -50,6 +52,7 @@ impl Handle {
     }
 
     pub fn signal(&self, clear_mask: Signals, set_mask: Signals) -> Result<(), Status> {
+        let _syscall = crate::host::counters::syscall();
         let (object, rights) = table::lookup(self.raw_handle())?;
         if !rights.contains(Rights::SIGNAL) {
             return Err(Status::ACCESS_DENIED);
@@ -62,6 +65,7 @@ impl Handle {
     }
 
     pub fn signal_peer(&self, clear_mask: Signals, set_mask: Signals) -> Result<(), Status> {
+        let _syscall = crate::host::counters::syscall();
         let (object, rights) = table::lookup(self.raw_handle())?;
         if !rights.contains(Rights::SIGNAL_PEER) {
             return Err(Status::ACCESS_DENIED);
@@ -73,10 +77,12 @@ impl Handle {
     }
 
     pub fn wait_one(&self, signals: Signals, deadline: MonotonicInstant) -> WaitResult {
+        let _syscall = crate::host::counters::syscall();
         wait::wait_one(self.raw_handle(), signals, deadline)
     }
 
     pub fn basic_info(&self) -> Result<HandleBasicInfo, Status> {
+        let _syscall = crate::host::counters::syscall();
         let (object, rights) = table::lookup(self.raw_handle())?;
         Ok(HandleBasicInfo {
             koid: object.header().koid,
@@ -105,6 +111,7 @@ pub(crate) fn reduced_rights(current: Rights, rights: Rights) -> Result<Rights, 
 
 impl Drop for Handle {
     fn drop(&mut self) {
+        let _syscall = crate::host::counters::syscall();
         table::close(self.0.get());
     }
 }

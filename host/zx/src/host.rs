@@ -1,5 +1,8 @@
 //! Host-only seams for the host platform crates (the `fuchsia_async` executor, the host
-//! launcher). Product code never uses this module; it has no in-tree counterpart.
+//! launcher) and for benchmarks. Product code never uses this module; it has no in-tree
+//! counterpart.
+
+pub mod counters;
 
 pub use crate::kernel::wait::SignalWait;
 pub use crate::policy::{

@@ -22,6 +22,7 @@ impl Thread {
 
     /// The thread's name (`ZX_PROP_NAME`). Needs GET_PROPERTY.
     pub fn get_name(&self) -> Result<Name, Status> {
+        let _syscall = crate::host::counters::syscall();
         let (object, rights) = table::lookup(self.raw_handle())?;
         let KernelObject::Thread(thread) = object else { return Err(Status::WRONG_TYPE) };
         if !rights.contains(Rights::GET_PROPERTY) {

@@ -44,6 +44,7 @@ impl Vmo {
     /// written. OUT_OF_RANGE if the rounded size overflows or exceeds the kernel's maximum.
     /// `VMO_ZERO_CHILDREN` is asserted.
     pub fn create_with_opts(opts: VmoOptions, size: u64) -> Result<Vmo, Status> {
+        let _syscall = crate::host::counters::syscall();
         let object = VmoObject::create(size, opts.contains(VmoOptions::RESIZABLE))?;
         let rights = if opts.contains(VmoOptions::RESIZABLE) {
             Rights::VMO_DEFAULT | Rights::RESIZE
@@ -64,6 +65,7 @@ impl Vmo {
 
     /// Reads `data.len()` bytes at `offset`. Needs READ; OUT_OF_RANGE past the end.
     pub fn read(&self, data: &mut [u8], offset: u64) -> Result<(), Status> {
+        let _syscall = crate::host::counters::syscall();
         self.object(Rights::READ)?.0.read(data, offset)
     }
 
@@ -76,11 +78,13 @@ impl Vmo {
 
     /// Writes `data` at `offset`. Needs WRITE; OUT_OF_RANGE past the end.
     pub fn write(&self, data: &[u8], offset: u64) -> Result<(), Status> {
+        let _syscall = crate::host::counters::syscall();
         self.object(Rights::WRITE)?.0.write(data, offset)
     }
 
     /// The size in bytes (a whole number of pages).
     pub fn get_size(&self) -> Result<u64, Status> {
+        let _syscall = crate::host::counters::syscall();
         Ok(self.object(Rights::NONE)?.0.size())
     }
 
@@ -88,6 +92,7 @@ impl Vmo {
     /// read as zero afterwards. Needs WRITE; a VMO created without RESIZABLE is UNAVAILABLE;
     /// a handle without RESIZE is ACCESS_DENIED; OUT_OF_RANGE as for `create`.
     pub fn set_size(&self, size: u64) -> Result<(), Status> {
+        let _syscall = crate::host::counters::syscall();
         let (vmo, rights) = self.object(Rights::WRITE)?;
         if !vmo.resizable {
             return Err(Status::UNAVAILABLE);
@@ -100,6 +105,7 @@ impl Vmo {
 
     /// `ZX_INFO_VMO`, with the fields the host tracks.
     pub fn info(&self) -> Result<VmoInfo, Status> {
+        let _syscall = crate::host::counters::syscall();
         let (vmo, rights) = self.object(Rights::INSPECT)?;
         Ok(VmoInfo {
             koid: vmo.header.koid,
@@ -111,6 +117,7 @@ impl Vmo {
 
     /// The size the VMO was created or last resized with, in bytes. Needs GET_PROPERTY.
     pub fn get_content_size(&self) -> Result<u64, Status> {
+        let _syscall = crate::host::counters::syscall();
         Ok(self.object(Rights::GET_PROPERTY)?.0.content_size())
     }
 }

@@ -54,6 +54,7 @@ pub fn object_wait_many(
     items: &mut [WaitItem<'_>],
     deadline: MonotonicInstant,
 ) -> Result<bool, Status> {
+    let _syscall = crate::host::counters::syscall();
     let requests: Vec<(u32, Signals)> =
         items.iter().map(|item| (item.handle.raw_handle(), item.waiting_for)).collect();
     let (pending, status) = wait::wait_many(&requests, deadline)?;

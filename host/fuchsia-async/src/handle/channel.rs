@@ -1,49 +1,41 @@
 //! `Channel`: a `zx::Channel` whose reads are futures.
 
 use crate::handle::on_signals::OnSignalsRef;
+use crate::handle::rwhandle::{RWHandle, ReadableHandle};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Mutex, PoisonError};
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, ready};
 use zx::AsHandleRef;
 
 /// An asynchronous channel: reads wait for `CHANNEL_READABLE` or `CHANNEL_PEER_CLOSED`
-/// through a waker registration, never by polling.
+/// through one long-lived wait registration (an [`RWHandle`]), never by polling, as the
+/// in-tree `src/lib/fuchsia-async/src/handle/zircon/channel.rs` does.
 ///
 /// Reads drain queued messages before reporting `PEER_CLOSED`, as Zircon does.
 pub struct Channel {
-    channel: zx::Channel,
-    /// The wait of the latest read that found the channel empty. Touched by whichever task
-    /// polls a read on this channel (reads take `&self`); the lock is held only while
-    /// polling the wait, never across an await.
-    read_wait: Mutex<Option<zx::host::SignalWait>>,
+    channel: RWHandle<zx::Channel>,
 }
 
 impl Channel {
     /// Wraps a channel.
     pub fn from_channel(channel: zx::Channel) -> Self {
-        Channel { channel, read_wait: Mutex::new(None) }
+        Channel { channel: RWHandle::new(channel) }
     }
 
     /// Gives the channel back.
     pub fn into_zx_channel(self) -> zx::Channel {
-        self.channel
+        self.channel.into_inner()
     }
 
     /// Whether the peer endpoint is closed.
     pub fn is_closed(&self) -> bool {
-        matches!(
-            self.channel
-                .wait_one(zx::Signals::CHANNEL_PEER_CLOSED, zx::MonotonicInstant::INFINITE_PAST)
-                .to_result(),
-            Ok(signals) if signals.contains(zx::Signals::CHANNEL_PEER_CLOSED)
-        )
+        self.channel.is_closed()
     }
 
     /// A future that resolves when the peer endpoint is closed.
     pub fn on_closed(&self) -> OnSignalsRef<'_> {
-        OnSignalsRef::new(self.channel.as_handle_ref(), zx::Signals::CHANNEL_PEER_CLOSED)
+        self.channel.on_closed()
     }
 
     /// Reads the next message into `bytes` and `handles` (replacing their contents), or
@@ -101,7 +93,7 @@ impl Channel {
         bytes: &[u8],
         handles: &mut [zx::NullableHandle],
     ) -> Result<(), zx::Status> {
-        self.channel.write(bytes, handles)
+        self.channel.get_ref().write(bytes, handles)
     }
 
     /// Writes a message with handle dispositions (type and rights checks, moves or
@@ -111,42 +103,20 @@ impl Channel {
         bytes: &[u8],
         handles: &mut [zx::HandleDisposition<'_>],
     ) -> Result<(), zx::Status> {
-        self.channel.write_etc(bytes, handles)
+        self.channel.get_ref().write_etc(bytes, handles)
     }
 
-    /// Tries `read`; on SHOULD_WAIT waits for READABLE or PEER_CLOSED and tries again.
+    /// Tries `read`; on SHOULD_WAIT arms the channel's wait (if not armed) and tries again
+    /// once it fires.
     fn poll_read(
         &self,
         cx: &mut Context<'_>,
         mut read: impl FnMut(&zx::Channel) -> Result<(), zx::Status>,
     ) -> Poll<Result<(), zx::Status>> {
-        let mut wait = self.read_wait.lock().unwrap_or_else(PoisonError::into_inner);
         loop {
-            match read(&self.channel) {
-                Err(zx::Status::SHOULD_WAIT) => {}
-                done => {
-                    *wait = None;
-                    return Poll::Ready(done);
-                }
-            }
-            let registration = match &mut *wait {
-                Some(registration) => registration,
-                None => match zx::host::SignalWait::new(
-                    self.channel.as_handle_ref(),
-                    zx::Signals::CHANNEL_READABLE | zx::Signals::CHANNEL_PEER_CLOSED,
-                ) {
-                    Ok(registration) => wait.insert(registration),
-                    Err(status) => return Poll::Ready(Err(status)),
-                },
-            };
-            match registration.poll(cx) {
-                Poll::Pending => return Poll::Pending,
-                // Readable or peer closed: the next read tells which.
-                Poll::Ready(Ok(_)) => {}
-                Poll::Ready(Err(status)) => {
-                    *wait = None;
-                    return Poll::Ready(Err(status));
-                }
+            match read(self.channel.get_ref()) {
+                Err(zx::Status::SHOULD_WAIT) => ready!(self.channel.need_readable(cx)?),
+                done => return Poll::Ready(done),
             }
         }
     }
@@ -160,7 +130,7 @@ impl AsHandleRef for Channel {
 
 impl AsRef<zx::Channel> for Channel {
     fn as_ref(&self) -> &zx::Channel {
-        &self.channel
+        self.channel.get_ref()
     }
 }
 
@@ -178,7 +148,7 @@ impl From<Channel> for zx::Channel {
 
 impl fmt::Debug for Channel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Channel").field(&self.channel).finish()
+        f.debug_tuple("Channel").field(self.channel.get_ref()).finish()
     }
 }
 

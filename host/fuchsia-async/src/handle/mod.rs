@@ -2,3 +2,4 @@
 
 pub(crate) mod channel;
 pub(crate) mod on_signals;
+pub(crate) mod rwhandle;

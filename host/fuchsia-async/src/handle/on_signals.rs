@@ -6,6 +6,7 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use zx::AsHandleRef;
+use zx::host::counters::{self, Event};
 
 /// A future that completes when any of `signals` is asserted on a handle.
 ///
@@ -13,12 +14,19 @@ use zx::AsHandleRef;
 /// moment; otherwise it registers the task's waker on the object and is woken by the
 /// signal change, from any thread. Errors: `BAD_HANDLE` for an invalid handle,
 /// `ACCESS_DENIED` without the WAIT right, `CANCELED` if the handle is closed while waiting.
+///
+/// Costs as in-tree (`src/lib/fuchsia-async/src/handle/zircon/on_signals.rs`), recorded in
+/// `zx::host::counters`: one heap allocation when created (the in-tree registration is
+/// boxed), a `zx_object_wait_one` at each poll before the wait fires, one
+/// `zx_object_wait_async` when the first poll finds no signal, one `zx_port_wait` when the
+/// wait fires, and one `zx_port_cancel` if it is dropped armed.
 #[must_use = "futures do nothing unless polled"]
 pub struct OnSignals<'a, H: AsHandleRef> {
     handle: H,
     signals: zx::Signals,
-    /// The registered wait, from the first poll that had to wait.
-    wait: Option<zx::host::SignalWait>,
+    /// The registered wait, from the first poll that had to wait until it fires. Boxed, like
+    /// the in-tree registration the port refers to.
+    wait: Box<Option<zx::host::SignalWait>>,
     phantom: PhantomData<&'a H>,
 }
 
@@ -31,15 +39,34 @@ impl<H: AsHandleRef> Unpin for OnSignals<'_, H> {}
 impl<'a, H: AsHandleRef + 'a> OnSignals<'a, H> {
     /// A future of the first moment any of `signals` is asserted on `handle`.
     pub fn new(handle: H, signals: zx::Signals) -> Self {
-        OnSignals { handle, signals, wait: None, phantom: PhantomData }
+        OnSignals { handle, signals, wait: Box::new(None), phantom: PhantomData }
     }
 
     /// Gives the handle back, dropping any registered wait.
-    pub fn take_handle(self) -> H
+    pub fn take_handle(mut self) -> H
     where
         H: zx::HandleBased,
     {
-        self.handle
+        self.cancel();
+        let invalid = H::from(zx::NullableHandle::invalid());
+        std::mem::replace(&mut self.handle, invalid)
+    }
+}
+
+impl<H: AsHandleRef> OnSignals<'_, H> {
+    /// Cancels an armed wait.
+    fn cancel(&mut self) {
+        if let Some(wait) = self.wait.take() {
+            counters::record(Event::PortCancel);
+            let _kernel = counters::kernel_work();
+            drop(wait);
+        }
+    }
+}
+
+impl<H: AsHandleRef> Drop for OnSignals<'_, H> {
+    fn drop(&mut self) {
+        self.cancel();
     }
 }
 
@@ -48,14 +75,52 @@ impl<H: AsHandleRef> Future for OnSignals<'_, H> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
-        let wait = match &mut this.wait {
-            Some(wait) => wait,
-            None => match zx::host::SignalWait::new(this.handle.as_handle_ref(), this.signals) {
-                Ok(wait) => this.wait.insert(wait),
-                Err(status) => return Poll::Ready(Err(status)),
-            },
+        if let Some(wait) = this.wait.as_mut() {
+            let polled = {
+                let _kernel = counters::kernel_work();
+                wait.poll(cx)
+            };
+            match polled {
+                Poll::Ready(Ok(signals)) => {
+                    counters::record(Event::PortWait);
+                    let _kernel = counters::kernel_work();
+                    *this.wait = None;
+                    return Poll::Ready(Ok(signals));
+                }
+                Poll::Ready(Err(status)) => return Poll::Ready(Err(status)),
+                Poll::Pending => {}
+            }
+        }
+        // As in-tree, the kernel is asked directly before (and while) waiting, so a signal
+        // whose notification has not been delivered yet is still seen.
+        match this
+            .handle
+            .as_handle_ref()
+            .wait_one(this.signals, zx::MonotonicInstant::INFINITE_PAST)
+        {
+            zx::WaitResult::Ok(signals) => return Poll::Ready(Ok(signals)),
+            zx::WaitResult::TimedOut(_) => {}
+            zx::WaitResult::Canceled(_) => return Poll::Ready(Err(zx::Status::CANCELED)),
+            zx::WaitResult::Err(status) => return Poll::Ready(Err(status)),
+        }
+        if this.wait.is_some() {
+            return Poll::Pending;
+        }
+        counters::record(Event::WaitAsync);
+        let _kernel = counters::kernel_work();
+        let wait = match zx::host::SignalWait::new(this.handle.as_handle_ref(), this.signals) {
+            Ok(wait) => this.wait.insert(wait),
+            Err(status) => return Poll::Ready(Err(status)),
         };
-        wait.poll(cx)
+        match wait.poll(cx) {
+            Poll::Pending => Poll::Pending,
+            // Raised since `wait_one`: delivered as a packet.
+            Poll::Ready(result) => {
+                counters::record(Event::PortWait);
+                *this.wait = None;
+                Poll::Ready(result)
+            }
+        }
     }
 }
 

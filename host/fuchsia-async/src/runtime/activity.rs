@@ -107,13 +107,16 @@ impl Wake for TaskWake {
         self.wake_by_ref();
     }
 
+    /// Schedules the task only if it was idle: a task already scheduled is not woken again,
+    /// and a finished one is not woken at all (nobody waits for it).
     fn wake_by_ref(self: &Arc<Self>) {
         if self.state.compare_exchange(IDLE, SCHEDULED, Ordering::SeqCst, Ordering::SeqCst).is_ok()
-            && let Some(tracker) = &self.tracker
         {
-            tracker.runnable.fetch_add(1, Ordering::SeqCst);
+            if let Some(tracker) = &self.tracker {
+                tracker.runnable.fetch_add(1, Ordering::SeqCst);
+            }
+            self.scheduler.wake();
         }
-        self.scheduler.wake();
     }
 }
 

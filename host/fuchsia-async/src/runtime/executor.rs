@@ -30,6 +30,12 @@ async fn unless_stopped<F: Future>(
     }
 }
 
+/// Records, in `zx::host::counters`, that the executor of this thread left its park: on
+/// Fuchsia, a return from `zx_port_wait` after the executor ran out of work.
+fn record_wakeup() {
+    zx::host::counters::record(zx::host::counters::Event::Wakeup);
+}
+
 /// A single-threaded executor: runs the main future and every local or `Send` task on the
 /// thread that created it.
 ///
@@ -59,6 +65,7 @@ impl Default for LocalExecutor {
     fn default() -> Self {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_time()
+            .on_thread_unpark(record_wakeup)
             .build()
             .expect("cannot start a tokio current-thread runtime");
         let context = Rc::new(ExecutorContext {
@@ -227,6 +234,7 @@ impl SendExecutor {
                 }));
             })
             .on_thread_stop(context::clear_thread_context)
+            .on_thread_unpark(record_wakeup)
             .build()
             .expect("cannot start a tokio multi-thread runtime");
         Self { runtime, activity, global_scope, num_threads }
