@@ -488,7 +488,7 @@ fn configured_wake_source_limits_are_capped_at_the_protocol_maximum() {
 /// Whether Inspect shows proxy `id` held back by backpressure.
 async fn held_back(realm: &Realm, id: u64) -> bool {
     let data = realm.inspect().await;
-    let key = id.to_string();
+    let key = &id.to_string();
     let held_back = diagnostics_assertions::tree_assertion!(root: contains {
         proxies: contains { var key: contains { held_back: true } },
     });
@@ -522,7 +522,7 @@ async fn a_container_that_stops_reading_cannot_make_the_component_overfill_its_c
     other.remote.write(b"still here", &mut []).unwrap();
     assert_eq!(read_message(&other.container).await.bytes(), b"still here");
     assert_eq!(flooded.counter.read().unwrap(), LIMIT as i64);
-    let key = id.to_string();
+    let key = &id.to_string();
     let data = realm.inspect().await;
     assert_data_tree!(data.payload.as_ref().unwrap(), root: contains {
         proxies: contains {
