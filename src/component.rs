@@ -3,12 +3,13 @@
 // found in the LICENSE file.
 
 //! The component: wires the proxy thread, the manager, Inspect and the outgoing directory,
-//! then serves `fuchsia.starnix.proxy/ProxyManager` until stopped.
+//! then serves `fuchsia.starnix.proxy/ProxyManager` until stopped, while the stuck watcher
+//! keeps the health node current (UNHEALTHY while a wake source is stuck).
 
 use crate::config::Limits;
 use crate::manager::ProxyManager;
 use crate::proxy_thread::run_proxy_thread;
-use crate::{inspect, server};
+use crate::{inspect, server, stuck};
 use anyhow::Context;
 use fidl_fuchsia_starnix_proxy::ProxyManagerRequestStream;
 use fuchsia_component::server::ServiceFs;
@@ -38,6 +39,8 @@ pub async fn run(limits: Limits) -> Result<(), anyhow::Error> {
     fs.take_and_serve_directory_handle().context("serving the outgoing directory")?;
     health.set_ok();
     log::info!("serving with {limits:?}");
-    server::serve_all(&manager, fs).await;
+    let serving = std::pin::pin!(server::serve_all(&manager, fs));
+    let watching_stuck = std::pin::pin!(stuck::watch(manager.wake_sources(), &mut health));
+    futures::future::select(serving, watching_stuck).await;
     Ok(())
 }

@@ -2,8 +2,9 @@
 // Use of this source code is governed by a BSD-style license that can be
 // found in the LICENSE file.
 
-//! Limits on what one manager holds, how far a proxy runs ahead of its container, and how
-//! long a proxy's wake source outlives it.
+//! Limits on what one manager holds, how far a proxy runs ahead of its container, how
+//! long a proxy's wake source outlives it, how many activations the history keeps, and
+//! when an active wake source is stuck.
 
 /// The most wake sources the protocol allows one manager to hold (`MAX_WAKE_SOURCES` in
 /// fuchsia.starnix.proxy); configured limits are capped at it.
@@ -28,17 +29,24 @@ pub struct Limits {
     /// counter's value) a proxy lets the container have before it stops reading from the
     /// remote. Between 1 and `MAX_UNHANDLED_MESSAGES_CAP`.
     pub max_unhandled_messages: i64,
+    /// How many of the latest wake-source activations the history keeps (Inspect
+    /// `activations`); 0 keeps none.
+    pub activation_history: usize,
+    /// A wake source active for longer than this is stuck (see `crate::stuck`).
+    pub stuck_threshold: zx::MonotonicDuration,
 }
 
 impl Limits {
-    /// Limits as configured, with `max_wake_sources` capped at the protocol's maximum and
-    /// the default linger and backpressure limits.
+    /// Limits as configured, with `max_wake_sources` capped at the protocol's maximum, and
+    /// the default linger, backpressure, activation history and stuck limits.
     pub fn new(max_proxies: usize, max_wake_sources: usize) -> Limits {
         Limits {
             max_proxies,
             max_wake_sources: max_wake_sources.min(MAX_WAKE_SOURCES),
             linger_limit: crate::wake_sources::DEFAULT_LINGER_LIMIT,
             max_unhandled_messages: crate::proxy::DEFAULT_MAX_UNHANDLED_MESSAGES,
+            activation_history: crate::wake_sources::DEFAULT_ACTIVATION_HISTORY,
+            stuck_threshold: crate::wake_sources::DEFAULT_STUCK_THRESHOLD,
         }
     }
 
@@ -57,6 +65,19 @@ impl Limits {
                 .clamp(1, MAX_UNHANDLED_MESSAGES_CAP),
             ..self
         }
+    }
+
+    /// These limits with a history of the latest `max_activation_history` activations (the
+    /// structured config field `max_activation_history`, a count of entries).
+    pub fn with_activation_history(self, max_activation_history: u32) -> Limits {
+        Limits { activation_history: max_activation_history as usize, ..self }
+    }
+
+    /// These limits with sources stuck once active for more than `stuck_threshold_ms`
+    /// milliseconds (the structured config field `stuck_threshold_ms`).
+    pub fn with_stuck_threshold_ms(self, stuck_threshold_ms: u32) -> Limits {
+        let stuck_threshold = zx::MonotonicDuration::from_millis(stuck_threshold_ms.into());
+        Limits { stuck_threshold, ..self }
     }
 }
 

@@ -6,7 +6,8 @@
 //!
 //! ```text
 //! root:
-//!   config:          max_proxies, max_wake_sources, linger_limit_ms (by the entry point)
+//!   config:          max_proxies, max_wake_sources, linger_limit_ms, max_activation_history,
+//!                    stuck_threshold_ms (by the entry point)
 //!   totals:          proxies_added, proxies_ended, wake_sources_added, wake_sources_removed,
 //!                    requests_rejected, live_proxies, active_wake_sources
 //!   proxies:         <id>: name, *_koid, incoming/outgoing {messages, bytes, handles}, wakes,
@@ -15,7 +16,11 @@
 //!   closed_proxies:  <id>: name, reason, incoming/outgoing, wakes, created_at_ns, closed_at_ns
 //!   wake_sources:    <id>: name, kind, koid, signals, active, activation_count,
 //!                          active_since_ns, total_active_ns, max_active_ns, last_change_ns,
-//!                          lingering_since_ns (a proxy's source lingering after its proxy)
+//!                          lingering_since_ns (a proxy's source lingering after its proxy),
+//!                          stuck (active longer than the stuck threshold), ordinal ("0x..",
+//!                          the method ordinal of the message that activated it, if known)
+//!   activations:     <seq>: at_ns, source_id, name, ordinal ("0x..", if known), active_ns
+//!                          (how long it stayed active, once it is no longer)
 //!   ended_lingers:   <id>: name, began_at_ns, ended_at_ns, end (drained | limit_reached |
 //!                          failed: <status>), pending (counter value at the end)
 //! ```
@@ -27,7 +32,7 @@
 use crate::manager::{ClosedProxy, LiveProxy, ProxyManager};
 use crate::proxy::ProxyEnd;
 use crate::proxy_stats::DirectionTotals;
-use crate::wake_sources::{EndedLinger, LingerEnd, WakeSourceInfo, WakeSourceKind};
+use crate::wake_sources::{Activation, EndedLinger, LingerEnd, WakeSourceInfo, WakeSourceKind};
 use fuchsia_inspect::{Inspector, Node};
 use futures::FutureExt;
 use std::sync::Arc;
@@ -58,6 +63,30 @@ pub fn record(node: &Node, manager: &Arc<ProxyManager>) {
             node.record_child(linger.id.to_string(), |child| record_ended_linger(child, &linger));
         }
     });
+    record_lazy(node, "activations", manager, |node, manager| {
+        for activation in manager.wake_sources().activations() {
+            node.record_child(activation.seq.to_string(), |child| {
+                record_activation(child, &activation)
+            });
+        }
+    });
+}
+
+/// How a FIDL method ordinal reads in Inspect: hexadecimal, as `0x...`.
+pub fn ordinal_name(ordinal: u64) -> String {
+    format!("{ordinal:#x}")
+}
+
+fn record_activation(node: &Node, activation: &Activation) {
+    node.record_int("at_ns", activation.at.into_nanos());
+    node.record_uint("source_id", activation.id);
+    node.record_string("name", &activation.name);
+    if let Some(ordinal) = activation.ordinal {
+        node.record_string("ordinal", ordinal_name(ordinal));
+    }
+    if let Some(active_for) = activation.active_for {
+        node.record_int("active_ns", active_for.into_nanos());
+    }
 }
 
 /// Records a lazy child `name` whose content `fill` writes from the manager at read time.
@@ -159,6 +188,10 @@ fn record_wake_source(node: &Node, source: &WakeSourceInfo, now: zx::MonotonicIn
     node.record_int("last_change_ns", activity.last_change.into_nanos());
     if let Some(since) = source.lingering_since {
         node.record_int("lingering_since_ns", since.into_nanos());
+    }
+    node.record_bool("stuck", source.stuck);
+    if let Some(ordinal) = source.ordinal {
+        node.record_string("ordinal", ordinal_name(ordinal));
     }
 }
 

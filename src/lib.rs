@@ -15,6 +15,7 @@ pub mod proxy;
 pub mod proxy_stats;
 pub mod proxy_thread;
 pub mod server;
+pub mod stuck;
 pub mod wake_monitor;
 pub mod wake_sources;
 
@@ -31,6 +32,8 @@ pub async fn main() -> Result<(), anyhow::Error> {
     root.record_child("config", |node| config.record_inspect(node));
     let limits = config::Limits::new(config.max_proxies as usize, config.max_wake_sources as usize)
         .with_linger_limit_ms(config.linger_limit_ms)
-        .with_max_unhandled_messages(config.max_unhandled_messages);
+        .with_max_unhandled_messages(config.max_unhandled_messages)
+        .with_activation_history(config.max_activation_history)
+        .with_stuck_threshold_ms(config.stuck_threshold_ms);
     component::run(limits).await
 }

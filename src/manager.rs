@@ -140,7 +140,10 @@ impl ProxyManager {
     pub fn new(limits: Limits, work: async_channel::Sender<Work>) -> ProxyManager {
         ProxyManager {
             wake_sources: Arc::new(
-                WakeSources::new(limits.max_wake_sources).with_linger_limit(limits.linger_limit),
+                WakeSources::new(limits.max_wake_sources)
+                    .with_linger_limit(limits.linger_limit)
+                    .with_activation_history(limits.activation_history)
+                    .with_stuck_threshold(limits.stuck_threshold),
             ),
             limits,
             state: Arc::new(Mutex::new(State {

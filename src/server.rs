@@ -21,9 +21,9 @@ use crate::manager::{ManagerError, NewProxy, NewWakeSource, ProxyManager};
 use crate::wake_sources::ActiveSet;
 use fidl::endpoints::{ControlHandle, RequestStream, Responder};
 use fidl_fuchsia_starnix_proxy::{
-    MAX_RESUME_REASON_LENGTH, ProxyManagerAddProxyResponse, ProxyManagerAddWakeSourceResponse,
-    ProxyManagerError, ProxyManagerRequest, ProxyManagerRequestStream, ProxySpec, WakeSourceSpec,
-    WakeSourcesState,
+    ActiveWakeSource, MAX_ACTIVE_SOURCE_DETAILS, MAX_RESUME_REASON_LENGTH,
+    ProxyManagerAddProxyResponse, ProxyManagerAddWakeSourceResponse, ProxyManagerError,
+    ProxyManagerRequest, ProxyManagerRequestStream, ProxySpec, WakeSourceSpec, WakeSourcesState,
 };
 use fuchsia_async as fasync;
 use futures::StreamExt;
@@ -186,6 +186,7 @@ async fn handle(
             let state = WakeSourcesState {
                 active: Some(active.ids.clone()),
                 resume_reason: Some(active.resume_reason(MAX_RESUME_REASON_LENGTH as usize)),
+                active_sources: Some(active_sources(&active)),
                 ..Default::default()
             };
             *watch.last.borrow_mut() = Some(active);
@@ -196,6 +197,22 @@ async fn handle(
         }
     }
     Ok(())
+}
+
+/// The watch's `active_sources`: each active source with the ordinal that woke it, at most
+/// `MAX_ACTIVE_SOURCE_DETAILS`, in activation order.
+fn active_sources(active: &ActiveSet) -> Vec<ActiveWakeSource> {
+    active
+        .ids
+        .iter()
+        .zip(&active.ordinals)
+        .take(MAX_ACTIVE_SOURCE_DETAILS as usize)
+        .map(|(id, ordinal)| ActiveWakeSource {
+            id: Some(*id),
+            ordinal: *ordinal,
+            ..Default::default()
+        })
+        .collect()
 }
 
 fn new_proxy(spec: ProxySpec) -> Result<NewProxy, &'static str> {

@@ -13,9 +13,19 @@
 //! A proxy's source may outlive its proxy: while the counter is still positive when the
 //! proxy ends, the source lingers (see `crate::linger`), and the registry keeps the history of
 //! how each linger ended.
+//!
+//! Attribution: each activation may carry the FIDL method ordinal of the message that caused
+//! it (`set_active_with_ordinal`, called by the engine when it knows it). The registry keeps a
+//! bounded history of the latest activations, marks sources active longer than the stuck
+//! threshold (`check_stuck`, driven by `crate::stuck`), and traces each activation as an async
+//! span in [`TRACE_CATEGORY`], named by the source, from activation to deactivation.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard};
+
+/// The trace category of the component's events: the wake-source spans here and the
+/// engine's events. "power", as the Starnix runner's proxy uses.
+pub const TRACE_CATEGORY: &str = "power";
 
 /// Identifies a wake source for the life of the component; 0 is never used.
 pub type WakeSourceId = u64;
@@ -94,6 +104,43 @@ pub struct WakeSourceInfo {
     pub activity: Activity,
     /// When its proxy ended, if this is a proxy's source lingering after its proxy.
     pub lingering_since: Option<zx::MonotonicInstant>,
+    /// While active: the FIDL method ordinal of the message that activated it, if known.
+    pub ordinal: Option<u64>,
+    /// Whether the current activation has lasted longer than the stuck threshold (see
+    /// [`WakeSources::check_stuck`]); cleared on deactivation.
+    pub stuck: bool,
+}
+
+/// One activation of a wake source, as the history keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Activation {
+    /// The activation's number: strictly increasing over all sources, in activation order.
+    pub seq: u64,
+    /// When the source became active (monotonic).
+    pub at: zx::MonotonicInstant,
+    pub id: WakeSourceId,
+    pub name: String,
+    /// The FIDL method ordinal of the message that caused it, if known (proxies only).
+    pub ordinal: Option<u64>,
+    /// How long the source stayed active; `None` while it still is.
+    pub active_for: Option<zx::MonotonicDuration>,
+}
+
+/// How many activations the history keeps, unless configured (the oldest is dropped first).
+pub const DEFAULT_ACTIVATION_HISTORY: usize = 256;
+
+/// How long a source may stay active before it is reported stuck, unless configured.
+pub const DEFAULT_STUCK_THRESHOLD: zx::MonotonicDuration = zx::MonotonicDuration::from_seconds(60);
+
+/// What [`WakeSources::check_stuck`] found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StuckCheck {
+    /// Sources that became stuck at this check: each is reported once per activation.
+    pub newly_stuck: Vec<WakeSourceInfo>,
+    /// Every stuck source (newly or not), by id: (id, name).
+    pub stuck: Vec<(WakeSourceId, String)>,
+    /// When the next active source would become stuck, if one may.
+    pub next_check: Option<zx::MonotonicInstant>,
 }
 
 /// The longest a proxy's wake source lingers after its proxy ends, unless configured.
@@ -131,6 +178,8 @@ pub struct EndedLinger {
 pub struct ActiveSet {
     pub ids: Vec<WakeSourceId>,
     pub names: Vec<String>,
+    /// For each source in `ids`, the ordinal of the message that activated it, if known.
+    pub ordinals: Vec<Option<u64>>,
 }
 
 impl ActiveSet {
@@ -173,10 +222,25 @@ fn truncated(s: &str, max_len: usize) -> &str {
     &s[..end]
 }
 
+/// The trace span of one activation (see [`TRACE_CATEGORY`]).
+type ActivationSpan = fuchsia_trace::AsyncScope<&'static str, String>;
+
 struct Source {
     info: WakeSourceInfo,
-    /// Position in activation order while active (a strictly increasing stamp).
+    /// Position in activation order while active (a strictly increasing stamp); also the
+    /// activation's `seq` in the history.
     activated_at_seq: u64,
+    /// The current activation's trace span, if a trace session recorded its beginning.
+    span: Option<ActivationSpan>,
+}
+
+/// Ends an activation's span, with the ordinal that caused it if known.
+fn end_span(span: Option<ActivationSpan>, ordinal: Option<u64>) {
+    match (span, ordinal) {
+        (Some(span), Some(ordinal)) => span.end(&[fuchsia_trace::ArgValue::of("ordinal", ordinal)]),
+        (span, None) => drop(span),
+        (None, Some(_)) => {}
+    }
 }
 
 struct State {
@@ -189,6 +253,50 @@ struct State {
     next_activation_seq: u64,
     sources: BTreeMap<WakeSourceId, Source>,
     by_koid: HashMap<zx::Koid, WakeSourceId>,
+    /// The latest activations, oldest first, at most `history_limit`; their `seq`s are
+    /// consecutive.
+    history: VecDeque<Activation>,
+    history_limit: usize,
+    /// Active longer than this, a source is stuck.
+    stuck_threshold: zx::MonotonicDuration,
+}
+
+impl State {
+    /// Adds `entry` to the history, dropping the oldest beyond the limit.
+    fn push_history(&mut self, entry: Activation) {
+        if self.history_limit == 0 {
+            return;
+        }
+        if self.history.len() >= self.history_limit {
+            self.history.pop_front();
+        }
+        self.history.push_back(entry);
+    }
+
+    /// The history entry of activation `seq`, if still kept.
+    fn history_entry(&mut self, seq: u64) -> Option<&mut Activation> {
+        let first = self.history.front()?.seq;
+        let index = usize::try_from(seq.checked_sub(first)?).ok()?;
+        self.history.get_mut(index)
+    }
+
+    /// Records that the source `id`, active since activation `seq` began, is no longer active
+    /// at `now`; returns its span to end.
+    fn end_activation(
+        &mut self,
+        id: WakeSourceId,
+        now: zx::MonotonicInstant,
+    ) -> Option<ActivationSpan> {
+        let source = self.sources.get_mut(&id)?;
+        let seq = source.activated_at_seq;
+        source.info.ordinal = None;
+        source.info.stuck = false;
+        let span = source.span.take();
+        if let Some(entry) = self.history_entry(seq) {
+            entry.active_for = Some(now - entry.at);
+        }
+        span
+    }
 }
 
 /// The registry of wake sources.
@@ -215,6 +323,9 @@ impl WakeSources {
                 next_activation_seq: 0,
                 sources: BTreeMap::new(),
                 by_koid: HashMap::new(),
+                history: VecDeque::new(),
+                history_limit: DEFAULT_ACTIVATION_HISTORY,
+                stuck_threshold: DEFAULT_STUCK_THRESHOLD,
             }),
             changed: event_listener::Event::new(),
         }
@@ -223,6 +334,18 @@ impl WakeSources {
     /// This registry, with proxies' sources lingering at most `limit` after their proxy.
     pub fn with_linger_limit(self, limit: zx::MonotonicDuration) -> WakeSources {
         self.state().linger_limit = limit;
+        self
+    }
+
+    /// This registry, keeping the latest `limit` activations in its history.
+    pub fn with_activation_history(self, limit: usize) -> WakeSources {
+        self.state().history_limit = limit;
+        self
+    }
+
+    /// This registry, reporting sources active longer than `threshold` as stuck.
+    pub fn with_stuck_threshold(self, threshold: zx::MonotonicDuration) -> WakeSources {
+        self.state().stuck_threshold = threshold;
         self
     }
 
@@ -261,8 +384,10 @@ impl WakeSources {
             kind,
             activity,
             lingering_since: None,
+            ordinal: None,
+            stuck: false,
         };
-        state.sources.insert(id, Source { info, activated_at_seq: 0 });
+        state.sources.insert(id, Source { info, activated_at_seq: 0, span: None });
         state.by_koid.insert(koid, id);
         Ok(id)
     }
@@ -273,13 +398,19 @@ impl WakeSources {
     }
 
     /// Unregisters `id`; `None` if it is unknown. Watchers see it leave the active set.
+    /// An active source's activation ends here: its history entry gets its duration and its
+    /// span ends.
     pub fn unregister(&self, id: WakeSourceId) -> Option<WakeSourceInfo> {
-        let removed = {
+        let (removed, span) = {
             let mut state = self.state();
+            let active = state.sources.get(&id)?.info.activity.active;
+            let span =
+                if active { state.end_activation(id, zx::MonotonicInstant::get()) } else { None };
             let source = state.sources.remove(&id)?;
             state.by_koid.remove(&source.info.koid);
-            source.info
+            (source.info, span)
         };
+        end_span(span, None);
         if removed.activity.active {
             self.changed.notify(usize::MAX);
         }
@@ -321,23 +452,105 @@ impl WakeSources {
         self.state().ended_lingers.iter().cloned().collect()
     }
 
-    /// Records whether `id` is active now. Unknown ids are ignored (the source was removed
-    /// while its monitor was reporting).
+    /// Records whether `id` is active now, with no known cause. Unknown ids are ignored (the
+    /// source was removed while its monitor was reporting).
     pub fn set_active(&self, id: WakeSourceId, active: bool) {
-        let changed = {
+        self.set_active_with_ordinal(id, active, None);
+    }
+
+    /// Records whether `id` is active now and, for an activation, the FIDL method ordinal of
+    /// the message that caused it, if known. The engine calls it when it knows the ordinal
+    /// that activated a proxy's source: at the activation, or later (the ordinal is then
+    /// attached to the current activation if it has none yet). Unknown ids are ignored.
+    ///
+    /// An activation gets a history entry and a trace span; a deactivation fills in the
+    /// entry's duration, ends the span and clears `stuck`. Watchers are told of any change,
+    /// an attached ordinal included.
+    pub fn set_active_with_ordinal(&self, id: WakeSourceId, active: bool, ordinal: Option<u64>) {
+        let now = zx::MonotonicInstant::get();
+        let (changed, ended) = {
             let mut state = self.state();
             let seq = state.next_activation_seq;
             let Some(source) = state.sources.get_mut(&id) else { return };
-            let changed = source.info.activity.set(active, zx::MonotonicInstant::get());
-            if changed && active {
+            let was_active = source.info.activity.active;
+            if active && was_active {
+                let attach = source.info.ordinal.is_none() && ordinal.is_some();
+                if attach {
+                    source.info.ordinal = ordinal;
+                    let seq = source.activated_at_seq;
+                    if let Some(entry) = state.history_entry(seq) {
+                        entry.ordinal = ordinal;
+                    }
+                }
+                (attach, None)
+            } else if active {
+                source.info.activity.set(true, now);
+                source.info.ordinal = ordinal;
                 source.activated_at_seq = seq;
+                source.span = fuchsia_trace::async_enter!(
+                    fuchsia_trace::Id::new(),
+                    TRACE_CATEGORY,
+                    source.info.name.clone(),
+                    "source_id" => id
+                );
+                let entry = Activation {
+                    seq,
+                    at: now,
+                    id,
+                    name: source.info.name.clone(),
+                    ordinal,
+                    active_for: None,
+                };
                 state.next_activation_seq += 1;
+                state.push_history(entry);
+                (true, None)
+            } else if was_active {
+                let cause = source.info.ordinal;
+                source.info.activity.set(false, now);
+                (true, Some((state.end_activation(id, now), cause)))
+            } else {
+                (false, None)
             }
-            changed
         };
+        if let Some((span, cause)) = ended {
+            end_span(span, cause);
+        }
         if changed {
             self.changed.notify(usize::MAX);
         }
+    }
+
+    /// The latest activations, oldest first.
+    pub fn activations(&self) -> Vec<Activation> {
+        self.state().history.iter().cloned().collect()
+    }
+
+    /// Marks every source active for longer than the stuck threshold at `now` as stuck, and
+    /// reports which became stuck now, which are stuck, and when to check next.
+    pub fn check_stuck(&self, now: zx::MonotonicInstant) -> StuckCheck {
+        let mut state = self.state();
+        let threshold = state.stuck_threshold;
+        let mut check = StuckCheck::default();
+        for source in state.sources.values_mut() {
+            let Some(since) = source.info.activity.active_since else { continue };
+            let stuck_at = since + threshold;
+            if now < stuck_at {
+                check.next_check =
+                    Some(check.next_check.map_or(stuck_at, |next| next.min(stuck_at)));
+                continue;
+            }
+            if !source.info.stuck {
+                source.info.stuck = true;
+                check.newly_stuck.push(source.info.clone());
+            }
+            check.stuck.push((source.info.id, source.info.name.clone()));
+        }
+        check
+    }
+
+    /// A listener notified at the next change of the active set (see `next_change`).
+    pub fn listen(&self) -> event_listener::EventListener {
+        self.changed.listen()
     }
 
     /// The active sources, in the order they became active.
@@ -349,6 +562,7 @@ impl WakeSources {
         ActiveSet {
             ids: active.iter().map(|s| s.info.id).collect(),
             names: active.iter().map(|s| s.info.name.clone()).collect(),
+            ordinals: active.iter().map(|s| s.info.ordinal).collect(),
         }
     }
 

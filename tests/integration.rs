@@ -30,6 +30,9 @@ mod wire;
 #[path = "adversarial/mod.rs"]
 mod adversarial;
 
+#[path = "wake_attribution/mod.rs"]
+mod wake_attribution;
+
 /// (thread name, role) pairs a RoleManager was asked for.
 type RoleRequests = mpsc::UnboundedSender<(String, String)>;
 
@@ -75,6 +78,8 @@ struct Setup {
     role_requests: Option<RoleRequests>,
     max_proxies: Option<u32>,
     max_wake_sources: Option<u32>,
+    max_activation_history: Option<u32>,
+    stuck_threshold_ms: Option<u32>,
 }
 
 /// The running realm and a connection to the component.
@@ -127,13 +132,18 @@ impl Realm {
                 .await
                 .unwrap();
         }
-        if setup.max_proxies.is_some() || setup.max_wake_sources.is_some() {
+        let overrides = [
+            ("max_proxies", setup.max_proxies),
+            ("max_wake_sources", setup.max_wake_sources),
+            ("max_activation_history", setup.max_activation_history),
+            ("stuck_threshold_ms", setup.stuck_threshold_ms),
+        ];
+        if overrides.iter().any(|(_, value)| value.is_some()) {
             builder.init_mutable_config_from_package(&pm).await.unwrap();
-            if let Some(max) = setup.max_proxies {
-                builder.set_config_value(&pm, "max_proxies", max.into()).await.unwrap();
-            }
-            if let Some(max) = setup.max_wake_sources {
-                builder.set_config_value(&pm, "max_wake_sources", max.into()).await.unwrap();
+            for (key, value) in overrides {
+                if let Some(value) = value {
+                    builder.set_config_value(&pm, key, value.into()).await.unwrap();
+                }
             }
         }
         let instance = builder.build().await.unwrap();
@@ -157,13 +167,22 @@ impl Realm {
         client
     }
 
-    async fn inspect(&self) -> diagnostics_data::InspectData {
-        let selector =
-            format!("realm_builder\\:{}/proxy_manager:root", self.instance.root.child_name());
-        let mut data = ArchiveReader::inspect().add_selector(selector).snapshot().await.unwrap();
-        assert_eq!(data.len(), 1);
-        data.remove(0)
+    /// The component's moniker.
+    fn moniker(&self) -> String {
+        format!("realm_builder:{}/proxy_manager", self.instance.root.child_name())
     }
+
+    async fn inspect(&self) -> diagnostics_data::InspectData {
+        inspect_of(&self.moniker()).await
+    }
+}
+
+/// The Inspect snapshot of the component at `moniker`.
+async fn inspect_of(moniker: &str) -> diagnostics_data::InspectData {
+    let selector = format!("{}:root", moniker.replace(':', "\\:"));
+    let mut data = ArchiveReader::inspect().add_selector(selector).snapshot().await.unwrap();
+    assert_eq!(data.len(), 1);
+    data.remove(0)
 }
 
 /// The container's and the remote's ends of one proxied pair, and the container's counter.
@@ -421,6 +440,8 @@ async fn inspect_shows_per_proxy_statistics_wake_sources_and_history() {
             max_wake_sources: 2048u64,
             max_unhandled_messages: 1024u64,
             linger_limit_ms: 5000u64,
+            max_activation_history: 256u64,
+            stuck_threshold_ms: 60000u64,
         },
         totals: contains { proxies_added: 2u64, proxies_ended: 1u64, live_proxies: 1u64 },
         proxies: {

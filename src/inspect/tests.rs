@@ -2,7 +2,7 @@
 // Use of this source code is governed by a BSD-style license that can be
 // found in the LICENSE file.
 
-use super::{end_reason, record};
+use super::{end_reason, ordinal_name, record};
 use crate::config::Limits;
 use crate::manager::{NewProxy, NewWakeSource, ProxyManager};
 use crate::proxy::{ForwardError, ProxyEnd};
@@ -77,15 +77,20 @@ async fn the_tree_shows_live_and_closed_proxies_wake_sources_and_totals() {
                 signals: counter_signals,
                 active: true, activation_count: 1u64, active_since_ns: AnyProperty,
                 total_active_ns: AnyProperty, max_active_ns: 0i64, last_change_ns: AnyProperty,
+                stuck: false,
             },
             var source_key: {
                 name: "button", kind: "handle", koid: event_koid,
                 signals: user_signals,
                 active: false, activation_count: 0u64,
                 total_active_ns: 0i64, max_active_ns: 0i64, last_change_ns: AnyProperty,
+                stuck: false,
             },
         },
         ended_lingers: {},
+        activations: {
+            "0": { at_ns: AnyProperty, source_id: id, name: "wifi" },
+        },
     });
 
     manager.remove_proxy(id).await.unwrap();
@@ -116,7 +121,43 @@ async fn the_tree_shows_live_and_closed_proxies_wake_sources_and_totals() {
                 end: "drained", pending: 0i64,
             },
         },
+        activations: {
+            "0": { at_ns: AnyProperty, source_id: id, name: "wifi", active_ns: AnyProperty },
+        },
     });
+}
+
+#[fuchsia::test]
+async fn a_source_shows_its_causing_ordinal_and_when_it_is_stuck() {
+    let (manager, _thread) = manager();
+    let inspector = Inspector::default();
+    record(inspector.root(), &manager);
+    let event = zx::Event::create();
+    let source = manager
+        .add_wake_source(NewWakeSource {
+            name: "radio".into(),
+            handle: event.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap().into(),
+            signals: zx::Signals::USER_0,
+        })
+        .unwrap();
+    // As the engine reports a proxy's activation by a message of ordinal 0xabc.
+    manager.wake_sources().set_active_with_ordinal(source, true, Some(0xabc));
+    let far_future = zx::MonotonicInstant::get() + zx::MonotonicDuration::from_seconds(3600);
+    manager.wake_sources().check_stuck(far_future);
+    let key = &source.to_string();
+    assert_data_tree!(inspector, root: contains {
+        wake_sources: { var key: contains { active: true, stuck: true, ordinal: "0xabc" } },
+        activations: { "0": { at_ns: AnyProperty, source_id: source, name: "radio", ordinal: "0xabc" } },
+    });
+    manager.wake_sources().set_active(source, false);
+    assert_data_tree!(inspector, root: contains {
+        wake_sources: { var key: contains { active: false, stuck: false } },
+    });
+}
+
+#[test]
+fn ordinals_read_in_hex() {
+    assert_eq!(ordinal_name(0x1234_abcd), "0x1234abcd");
 }
 
 #[test]

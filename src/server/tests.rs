@@ -395,3 +395,48 @@ async fn a_spammer_cannot_hold_off_another_connection_by_more_than_bounded_work(
     assert!(before_quiet <= 2 * MAX_REQUESTS_PER_TURN, "{before_quiet} before the quiet reply");
     assert!(before_late <= 4 * MAX_REQUESTS_PER_TURN, "{before_late} before the late reply");
 }
+
+#[fuchsia::test]
+async fn the_watch_tells_what_woke_each_active_source_and_answers_when_it_becomes_known() {
+    let server = Server::new(Limits::default());
+    let client = server.connect();
+    let sources = server.manager.wake_sources();
+    let kind = crate::wake_sources::WakeSourceKind::Handle;
+    let a = sources.register("a", zx::Koid::from_raw(1), zx::Signals::USER_0, kind).unwrap();
+    let b = sources.register("b", zx::Koid::from_raw(2), zx::Signals::USER_0, kind).unwrap();
+    sources.set_active(a, true);
+    sources.set_active_with_ordinal(b, true, Some(0x77));
+    let state = client.watch_wake_sources().await.unwrap();
+    let details: Vec<_> =
+        state.active_sources.unwrap().into_iter().map(|s| (s.id, s.ordinal)).collect();
+    assert_eq!(details, vec![(Some(a), None), (Some(b), Some(0x77))]);
+
+    let change = client.watch_wake_sources();
+    sources.set_active_with_ordinal(a, true, Some(0x66));
+    let details: Vec<_> =
+        change.await.unwrap().active_sources.unwrap().into_iter().map(|s| s.ordinal).collect();
+    assert_eq!(details, vec![Some(0x66), Some(0x77)]);
+}
+
+#[fuchsia::test]
+async fn the_largest_watch_reply_fits_in_a_channel_message() {
+    let max = fidl_fuchsia_starnix_proxy::MAX_WAKE_SOURCES as usize;
+    let server = Server::new(Limits::new(1, max));
+    let sources = server.manager.wake_sources();
+    let long_name = "n".repeat(fidl_fuchsia_starnix_proxy::MAX_NAME_LENGTH as usize);
+    let kind = crate::wake_sources::WakeSourceKind::Proxy;
+    for n in 1..=max as u64 {
+        let id = sources.register(&long_name, zx::Koid::from_raw(n), zx::Signals::USER_0, kind);
+        sources.set_active_with_ordinal(id.unwrap(), true, Some(u64::MAX - n));
+    }
+    let state = server.connect().watch_wake_sources().await.unwrap();
+    assert_eq!(state.active.unwrap().len(), max);
+    assert_eq!(
+        state.active_sources.unwrap().len(),
+        fidl_fuchsia_starnix_proxy::MAX_ACTIVE_SOURCE_DETAILS as usize
+    );
+    assert_eq!(
+        state.resume_reason.unwrap().len(),
+        fidl_fuchsia_starnix_proxy::MAX_RESUME_REASON_LENGTH as usize
+    );
+}

@@ -60,7 +60,7 @@ fn active_sources_are_listed_in_activation_order() {
     sources.set_active(a, true);
     assert_eq!(
         sources.active(),
-        ActiveSet { ids: vec![b, a], names: vec!["b".into(), "a".into()] }
+        ActiveSet { ids: vec![b, a], names: vec!["b".into(), "a".into()], ordinals: vec![None; 2] }
     );
     sources.set_active(b, false);
     sources.set_active(b, true);
@@ -115,6 +115,7 @@ fn resume_reasons_are_joined_and_cut_at_a_name_boundary() {
     let set = ActiveSet {
         ids: vec![1, 2, 3],
         names: vec!["wifi".into(), "input".into(), "timer".into()],
+        ordinals: vec![None; 3],
     };
     assert_eq!(set.resume_reason(1024), "wifi,input,timer");
     assert_eq!(set.resume_reason(13), "wifi,input...");
@@ -129,6 +130,7 @@ fn names(names: &[&str]) -> ActiveSet {
     ActiveSet {
         ids: (1..=names.len() as u64).collect(),
         names: names.iter().map(|n| n.to_string()).collect(),
+        ordinals: vec![None; names.len()],
     }
 }
 
@@ -171,4 +173,84 @@ fn every_cut_is_at_a_boundary_fits_and_names_the_first_source() {
             assert!(first.starts_with(first_part));
         }
     }
+}
+
+#[test]
+fn the_history_keeps_the_latest_activations_with_cause_and_duration() {
+    let sources = WakeSources::new(10).with_activation_history(2);
+    let a = register(&sources, "a", 1).unwrap();
+    let b = register(&sources, "b", 2).unwrap();
+    sources.set_active_with_ordinal(a, true, Some(0x11));
+    sources.set_active(a, false);
+    sources.set_active(b, true);
+    sources.set_active_with_ordinal(a, true, Some(0x22));
+    let history = sources.activations();
+    assert_eq!(history.len(), 2, "bounded at 2: the first activation was dropped");
+    assert_eq!(
+        history.iter().map(|e| (e.seq, e.id, e.name.as_str(), e.ordinal)).collect::<Vec<_>>(),
+        vec![(1, b, "b", None), (2, a, "a", Some(0x22))]
+    );
+    assert!(history.iter().all(|e| e.active_for.is_none()), "both still active");
+    sources.set_active(b, false);
+    sources.unregister(a);
+    let history = sources.activations();
+    assert!(history.iter().all(|e| e.active_for.is_some()), "ended by deactivation or removal");
+}
+
+#[test]
+fn a_history_of_zero_keeps_nothing() {
+    let sources = WakeSources::new(10).with_activation_history(0);
+    let a = register(&sources, "a", 1).unwrap();
+    sources.set_active(a, true);
+    sources.set_active(a, false);
+    assert!(sources.activations().is_empty());
+}
+
+#[test]
+fn an_ordinal_known_after_the_activation_is_attached_once_and_cleared_on_deactivation() {
+    let sources = WakeSources::new(10);
+    let a = register(&sources, "a", 1).unwrap();
+    sources.set_active(a, true);
+    let before = sources.active();
+    assert_eq!(before.ordinals, vec![None]);
+    sources.set_active_with_ordinal(a, true, Some(0x33));
+    assert_eq!(sources.next_change(&before).now_or_never().unwrap().ordinals, vec![Some(0x33)]);
+    sources.set_active_with_ordinal(a, true, Some(0x44));
+    assert_eq!(sources.active().ordinals, vec![Some(0x33)], "the first cause stays");
+    assert_eq!(sources.activations()[0].ordinal, Some(0x33));
+    sources.set_active(a, false);
+    assert_eq!(sources.snapshot()[0].ordinal, None);
+    sources.set_active_with_ordinal(a, false, Some(0x55));
+    assert_eq!(sources.activations().len(), 1, "no activation from an inactive report");
+}
+
+#[test]
+fn sources_are_stuck_once_past_the_threshold_reported_once_and_cleared_on_deactivation() {
+    let threshold = zx::MonotonicDuration::from_millis(100);
+    let sources = WakeSources::new(10).with_stuck_threshold(threshold);
+    let a = register(&sources, "a", 1).unwrap();
+    let b = register(&sources, "b", 2).unwrap();
+    assert_eq!(sources.check_stuck(zx::MonotonicInstant::get()), Default::default());
+    sources.set_active(a, true);
+    let since = sources.snapshot()[0].activity.active_since.unwrap();
+    let early = sources.check_stuck(since + zx::MonotonicDuration::from_millis(99));
+    assert!(early.newly_stuck.is_empty() && early.stuck.is_empty());
+    assert_eq!(early.next_check, Some(since + threshold));
+
+    let late = since + threshold;
+    let first = sources.check_stuck(late);
+    assert_eq!(first.newly_stuck.iter().map(|s| s.id).collect::<Vec<_>>(), vec![a]);
+    assert_eq!(first.stuck, vec![(a, "a".to_string())]);
+    assert!(sources.snapshot()[0].stuck);
+    let again = sources.check_stuck(late);
+    assert!(again.newly_stuck.is_empty(), "one report per episode");
+    assert_eq!(again.stuck, vec![(a, "a".to_string())]);
+    assert_eq!(again.next_check, None);
+
+    sources.set_active(b, true);
+    sources.set_active(a, false);
+    assert!(!sources.snapshot()[0].stuck);
+    let after = sources.check_stuck(late);
+    assert!(after.stuck.is_empty());
+    assert!(after.next_check.is_some(), "b may still become stuck");
 }

@@ -44,6 +44,14 @@ pub enum EventKind {
     DurationEnd,
     /// `instant!`.
     Instant { scope: Scope },
+    /// `counter!`: each argument is a sample of one series of the counter `id`.
+    Counter { id: u64 },
+    /// An async span `id` began (`async_enter!`, `async_begin`).
+    AsyncBegin { id: u64 },
+    /// An instant within the async span `id` (`async_instant!`).
+    AsyncInstant { id: u64 },
+    /// The async span `id` ended (its `AsyncScope` ended or dropped, `async_end`).
+    AsyncEnd { id: u64 },
 }
 
 /// One recorded event.

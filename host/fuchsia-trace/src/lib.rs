@@ -1,6 +1,9 @@
 //! Host build of `fuchsia_trace`: the trace macros and functions components call.
 //!
-//! Follows the in-tree `src/lib/trace/rust` (crate `fuchsia_trace`, `//src/lib/trace/rust:trace`).
+//! Follows the in-tree `src/lib/trace/rust/src/lib.rs` (crate `fuchsia_trace`,
+//! `//src/lib/trace/rust:trace`): the same macros (`duration!`, `instant!`, `counter!`,
+//! `async_enter!`, `async_instant!`), functions and `AsyncScope`, with category names
+//! `CategoryString` (static) and event names `AsTraceStrRef` (static or owned strings).
 //! On Fuchsia the trace engine writes records into a buffer shared with the trace manager,
 //! only in a process that created a trace provider (`fuchsia_trace_provider`), and only
 //! for categories enabled by the running trace session. On the host the "trace manager" is
@@ -10,13 +13,17 @@
 //! memory with the emitting thread and component moniker, for tests to inspect.
 
 mod args;
+mod asynchronous;
 mod events;
 pub mod host;
 mod session;
+mod strings;
 
 pub use args::{Arg, ArgValue};
-pub use events::{DurationScope, duration, instant};
+pub use asynchronous::{AsyncScope, async_begin, async_end, async_enter, async_instant};
+pub use events::{DurationScope, counter, duration, instant};
 pub use session::{CategoryString, TraceCategoryContext, category_enabled, is_enabled};
+pub use strings::AsTraceStrRef;
 
 /// The scope of an instant event.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
@@ -92,6 +99,53 @@ macro_rules! instant {
             $crate::TraceCategoryContext::acquire($category)
         {
             $crate::instant(&context, $name, $scope, &[$($crate::ArgValue::of($key, $val)),*]);
+        }
+    };
+}
+
+/// Records a counter sample: `counter!("category", "name", counter_id, "series" => value, ...)`
+/// with `counter_id: u64` and at least one numeric argument (one series each). The
+/// arguments are evaluated only when the category is enabled.
+#[macro_export]
+macro_rules! counter {
+    ($category:expr, $name:expr, $counter_id:expr $(, $key:expr => $val:expr)*) => {
+        if let ::std::option::Option::Some(context) =
+            $crate::TraceCategoryContext::acquire($category)
+        {
+            $crate::counter(&context, $name, $counter_id, &[$($crate::ArgValue::of($key, $val)),*]);
+        }
+    };
+}
+
+/// Begins an async span: `async_enter!(id, "category", name, "key" => value, ...)` returns
+/// `Some(AsyncScope)` when the category is enabled (the span ends when the scope ends or
+/// drops) and `None`, evaluating no argument, otherwise. The name may be an owned `String`.
+#[macro_export]
+macro_rules! async_enter {
+    ($id:expr, $category:expr, $name:expr $(, $key:expr => $val:expr)*) => {
+        if $crate::TraceCategoryContext::acquire($category).is_some() {
+            ::std::option::Option::Some($crate::AsyncScope::begin(
+                $id,
+                $category,
+                $name,
+                &[$($crate::ArgValue::of($key, $val)),*],
+            ))
+        } else {
+            ::std::option::Option::None
+        }
+    };
+}
+
+/// Records an instant within the async span `id`:
+/// `async_instant!(id, "category", "name", "key" => value, ...)`. The arguments are evaluated
+/// only when the category is enabled.
+#[macro_export]
+macro_rules! async_instant {
+    ($id:expr, $category:expr, $name:expr $(, $key:expr => $val:expr)*) => {
+        if let ::std::option::Option::Some(context) =
+            $crate::TraceCategoryContext::acquire($category)
+        {
+            $crate::async_instant($id, &context, $name, &[$($crate::ArgValue::of($key, $val)),*]);
         }
     };
 }

@@ -151,3 +151,96 @@ fn ids_are_distinct_and_convert() {
     assert_ne!(a, b);
     assert_eq!(u64::from(fuchsia_trace::Id::from(7)), 7);
 }
+
+#[test]
+fn counters_record_their_id_and_series() {
+    register_provider();
+    let session = Session::start(&["counter-cat"]);
+    fuchsia_trace::counter!("counter-cat", "pending", 7, "wifi" => 3i64, "input" => 0i64);
+    let events = session.events();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].kind, EventKind::Counter { id: 7 });
+    assert_eq!(events[0].arg("wifi"), Some(&ArgData::Int64(3)));
+    assert_eq!(events[0].arg("input"), Some(&ArgData::Int64(0)));
+}
+
+#[test]
+#[should_panic(expected = "at least one numeric argument")]
+fn a_counter_without_a_series_panics_as_in_tree() {
+    register_provider();
+    let _session = Session::start(&["empty-counter-cat"]);
+    fuchsia_trace::counter!("empty-counter-cat", "nothing", 1);
+}
+
+#[test]
+#[should_panic(expected = "no more than 15 trace arguments")]
+fn more_than_15_arguments_panic_as_in_tree() {
+    register_provider();
+    let _session = Session::start(&["many-args-cat"]);
+    let args: Vec<_> = (0..16).map(|_| fuchsia_trace::ArgValue::of("n", 1u64)).collect();
+    if let Some(context) = fuchsia_trace::TraceCategoryContext::acquire("many-args-cat") {
+        instant(&context, "too many", Scope::Thread, &args);
+    }
+}
+
+#[test]
+fn an_async_span_begins_and_ends_with_its_id_and_an_owned_name() {
+    register_provider();
+    let session = Session::start(&["async-cat"]);
+    let id = fuchsia_trace::Id::from(42);
+    let scope =
+        fuchsia_trace::async_enter!(id, "async-cat", String::from("wifi"), "source" => 1u64);
+    fuchsia_trace::async_instant!(id, "async-cat", "message", "ordinal" => 5u64);
+    scope.expect("the category is enabled").end(&[fuchsia_trace::ArgValue::of("n", 2u64)]);
+    let dropped = fuchsia_trace::async_enter!(fuchsia_trace::Id::from(43), "async-cat", "other");
+    drop(dropped);
+    let events: Vec<_> =
+        session.events().into_iter().map(|e| (e.name.clone(), e.kind.clone(), e.args)).collect();
+    assert_eq!(
+        events,
+        vec![
+            (
+                "wifi".into(),
+                EventKind::AsyncBegin { id: 42 },
+                vec![("source".into(), ArgData::Uint64(1))]
+            ),
+            (
+                "message".into(),
+                EventKind::AsyncInstant { id: 42 },
+                vec![("ordinal".into(), ArgData::Uint64(5))]
+            ),
+            ("wifi".into(), EventKind::AsyncEnd { id: 42 }, vec![("n".into(), ArgData::Uint64(2))]),
+            ("other".into(), EventKind::AsyncBegin { id: 43 }, vec![]),
+            ("other".into(), EventKind::AsyncEnd { id: 43 }, vec![]),
+        ]
+    );
+}
+
+#[test]
+fn async_spans_of_a_disabled_category_are_none_and_evaluate_no_argument() {
+    register_provider();
+    let _session = Session::start(&["some-async-cat"]);
+    let evaluated = Cell::new(0);
+    let count = || {
+        evaluated.set(evaluated.get() + 1);
+        1u64
+    };
+    let scope =
+        fuchsia_trace::async_enter!(fuchsia_trace::Id::new(), "off-async-cat", "x", "n" => count());
+    assert!(scope.is_none());
+    fuchsia_trace::counter!("off-async-cat", "c", 1, "n" => count());
+    assert_eq!(evaluated.get(), 0);
+}
+
+#[test]
+fn a_span_whose_session_stopped_writes_no_end() {
+    register_provider();
+    let session = Session::start(&["stopping-async-cat"]);
+    let scope = fuchsia_trace::async_enter!(fuchsia_trace::Id::from(1), "stopping-async-cat", "s");
+    let begun = session.events();
+    drop(session);
+    let late = Session::start(&["other-late-cat"]);
+    drop(scope);
+    assert_eq!(begun.len(), 1);
+    assert!(late.events().is_empty());
+}
