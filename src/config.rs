@@ -28,6 +28,9 @@ pub struct Limits {
     /// counter's value) a proxy lets the container have before it stops reading from the
     /// remote. Between 1 and `MAX_UNHANDLED_MESSAGES_CAP`.
     pub max_unhandled_messages: i64,
+    /// FIDL method ordinals each proxy counts apart (see `crate::method_stats`); further
+    /// ordinals are counted together as `other`. At most `MAX_ORDINALS_PER_PROXY_CAP`.
+    pub max_ordinals_per_proxy: usize,
 }
 
 impl Limits {
@@ -39,6 +42,7 @@ impl Limits {
             max_wake_sources: max_wake_sources.min(MAX_WAKE_SOURCES),
             linger_limit: crate::wake_sources::DEFAULT_LINGER_LIMIT,
             max_unhandled_messages: crate::proxy::DEFAULT_MAX_UNHANDLED_MESSAGES,
+            max_ordinals_per_proxy: crate::method_stats::DEFAULT_MAX_ORDINALS_PER_PROXY,
         }
     }
 
@@ -57,6 +61,17 @@ impl Limits {
                 .clamp(1, MAX_UNHANDLED_MESSAGES_CAP),
             ..self
         }
+    }
+}
+
+impl Limits {
+    /// These limits with `max_ordinals_per_proxy` ordinals counted apart per proxy (the
+    /// structured config field of that name), capped at `MAX_ORDINALS_PER_PROXY_CAP`.
+    pub fn with_max_ordinals_per_proxy(self, max_ordinals_per_proxy: u32) -> Limits {
+        let max_ordinals_per_proxy = usize::try_from(max_ordinals_per_proxy)
+            .unwrap_or(usize::MAX)
+            .min(crate::method_stats::MAX_ORDINALS_PER_PROXY_CAP);
+        Limits { max_ordinals_per_proxy, ..self }
     }
 }
 

@@ -11,6 +11,7 @@ pub mod config;
 pub mod inspect;
 pub mod linger;
 pub mod manager;
+pub mod method_stats;
 pub mod proxy;
 pub mod proxy_stats;
 pub mod proxy_thread;
@@ -31,6 +32,7 @@ pub async fn main() -> Result<(), anyhow::Error> {
     root.record_child("config", |node| config.record_inspect(node));
     let limits = config::Limits::new(config.max_proxies as usize, config.max_wake_sources as usize)
         .with_linger_limit_ms(config.linger_limit_ms)
-        .with_max_unhandled_messages(config.max_unhandled_messages);
+        .with_max_unhandled_messages(config.max_unhandled_messages)
+        .with_max_ordinals_per_proxy(config.max_ordinals_per_proxy);
     component::run(limits).await
 }

@@ -30,6 +30,9 @@ mod wire;
 #[path = "adversarial/mod.rs"]
 mod adversarial;
 
+#[path = "attribution/mod.rs"]
+mod attribution;
+
 /// (thread name, role) pairs a RoleManager was asked for.
 type RoleRequests = mpsc::UnboundedSender<(String, String)>;
 
@@ -75,6 +78,7 @@ struct Setup {
     role_requests: Option<RoleRequests>,
     max_proxies: Option<u32>,
     max_wake_sources: Option<u32>,
+    max_ordinals_per_proxy: Option<u32>,
 }
 
 /// The running realm and a connection to the component.
@@ -127,13 +131,19 @@ impl Realm {
                 .await
                 .unwrap();
         }
-        if setup.max_proxies.is_some() || setup.max_wake_sources.is_some() {
+        if setup.max_proxies.is_some()
+            || setup.max_wake_sources.is_some()
+            || setup.max_ordinals_per_proxy.is_some()
+        {
             builder.init_mutable_config_from_package(&pm).await.unwrap();
             if let Some(max) = setup.max_proxies {
                 builder.set_config_value(&pm, "max_proxies", max.into()).await.unwrap();
             }
             if let Some(max) = setup.max_wake_sources {
                 builder.set_config_value(&pm, "max_wake_sources", max.into()).await.unwrap();
+            }
+            if let Some(max) = setup.max_ordinals_per_proxy {
+                builder.set_config_value(&pm, "max_ordinals_per_proxy", max.into()).await.unwrap();
             }
         }
         let instance = builder.build().await.unwrap();
@@ -421,6 +431,7 @@ async fn inspect_shows_per_proxy_statistics_wake_sources_and_history() {
             max_wake_sources: 2048u64,
             max_unhandled_messages: 1024u64,
             linger_limit_ms: 5000u64,
+            max_ordinals_per_proxy: 16u64,
         },
         totals: contains { proxies_added: 2u64, proxies_ended: 1u64, live_proxies: 1u64 },
         proxies: {
@@ -429,8 +440,14 @@ async fn inspect_shows_per_proxy_statistics_wake_sources_and_history() {
                 container_channel_koid: NonZeroUintProperty,
                 remote_channel_koid: NonZeroUintProperty,
                 counter_koid: pair.counter.koid().unwrap().raw_koid(),
-                incoming: { messages: 1u64, bytes: 10u64, handles: 1u64 },
-                outgoing: { messages: 1u64, bytes: 4u64, handles: 0u64 },
+                incoming: contains {
+                    messages: 1u64, bytes: 10u64, handles: 1u64,
+                    methods: contains { non_fidl: { messages: 1u64, bytes: 10u64, activations: 1u64 } },
+                },
+                outgoing: contains {
+                    messages: 1u64, bytes: 4u64, handles: 0u64,
+                    methods: contains { non_fidl: { messages: 1u64, bytes: 4u64 } },
+                },
                 wakes: AnyProperty,
                 held_back: false,
                 times_held_back: 0u64,
