@@ -10,9 +10,17 @@
 //! RoleManager that logs the scheduler role the proxy thread asks for. The demo plays the
 //! Starnix runner (adding a proxy per channel, plus an "alarm" wake source), the remote peers
 //! (sending at `--rate` messages per second, some with handles) and the container (handling
-//! messages, decrementing counters, suspending when no wake source is active).
+//! messages, decrementing counters, suspending when no wake source is active). The peers
+//! send FIDL events of two methods each; the container forgets one decrement of the "input"
+//! proxy, whose wake source then stays active. At the end it prints, per proxy, the messages
+//! and activations (wake-ups) of each method as the component attributes them.
+//!
+//! With `--json`, stdout holds only one JSON document (`{"proxies", "container", "stuck",
+//! "inspect"}`) and the narrative goes to stderr.
 
+mod attribution;
 mod container;
+mod narrative;
 mod remote;
 
 use anyhow::Context;
@@ -30,6 +38,8 @@ use fuchsia_component_test::{
     Capability, ChildOptions, LocalComponentHandles, RealmBuilder, RealmInstance, Ref, Route,
 };
 use futures::{FutureExt, StreamExt, TryStreamExt};
+use narrative::{Narrative, say};
+use serde_json::json;
 use std::rc::Rc;
 
 #[derive(FromArgs)]
@@ -44,13 +54,32 @@ struct Flags {
     /// how long the traffic runs, in seconds (default 3)
     #[argh(option, default = "3")]
     duration: u32,
-    /// print the Inspect tree as JSON instead of text
+    /// after how long, in milliseconds, the container calls an active wake source stuck
+    /// (default 1000)
+    #[argh(option, default = "1000")]
+    stuck_after_ms: u32,
+    /// print one JSON document (attribution, container, stuck sources, Inspect) on stdout,
+    /// and the narrative on stderr
     #[argh(switch)]
     json: bool,
 }
 
+/// The FIDL event ordinals each demo peer sends (the second every fifth message).
+const PEER_ORDINALS: [[u64; 2]; 4] = [
+    [0x3c5a_f7b1_6d2e_0a41, 0x1b0e_94c3_55d7_2f08],
+    [0x6a2d_01ee_7b93_c4f5, 0x0f41_c8a2_93e6_7d1c],
+    [0x51e9_3b07_c2a8_6d14, 0x2d8f_6a14_e0b3_9c57],
+    [0x7e13_5c9a_04bd_2f86, 0x4a60_d2f7_1c85_e3b9],
+];
+
+/// The proxy whose container end forgets one decrement.
+const FORGETFUL_PROXY: usize = 1;
+
 /// Serves fuchsia.scheduler.RoleManager, printing each role handed out.
-async fn role_manager(handles: LocalComponentHandles) -> Result<(), anyhow::Error> {
+async fn role_manager(
+    handles: LocalComponentHandles,
+    narrative: Narrative,
+) -> Result<(), anyhow::Error> {
     let mut fs = ServiceFs::new();
     fs.dir("svc")
         .add_fidl_service(|stream: fidl_fuchsia_scheduler::RoleManagerRequestStream| stream);
@@ -66,7 +95,7 @@ async fn role_manager(handles: LocalComponentHandles) -> Result<(), anyhow::Erro
                         }
                         _ => "?".to_string(),
                     };
-                    println!("RoleManager: role {role} for thread {thread}");
+                    say!(narrative, "RoleManager: role {role} for thread {thread}");
                     let _ = responder.send(Ok(RoleManagerSetRoleResponse::default()));
                 }
                 Ok(())
@@ -77,7 +106,7 @@ async fn role_manager(handles: LocalComponentHandles) -> Result<(), anyhow::Erro
     Ok(())
 }
 
-async fn build_realm() -> Result<RealmInstance, anyhow::Error> {
+async fn build_realm(narrative: Narrative) -> Result<RealmInstance, anyhow::Error> {
     let builder = RealmBuilder::new().await?;
     let manager = builder
         .add_child("proxy_manager", "#meta/proxy_manager.cm", ChildOptions::new().eager())
@@ -85,7 +114,7 @@ async fn build_realm() -> Result<RealmInstance, anyhow::Error> {
     let roles = builder
         .add_local_child(
             "role_manager",
-            |handles| role_manager(handles).boxed(),
+            move |handles| role_manager(handles, narrative).boxed(),
             ChildOptions::new(),
         )
         .await?;
@@ -140,11 +169,13 @@ async fn add_proxies(
             ..Default::default()
         };
         let added = manager.add_proxy(spec).await?;
-        ids.push(
-            added.map_err(|e| anyhow::anyhow!("AddProxy {name}: {e:?}"))?.id.unwrap_or_default(),
-        );
+        let id =
+            added.map_err(|e| anyhow::anyhow!("AddProxy {name}: {e:?}"))?.id.unwrap_or_default();
+        ids.push(id);
         ends.push(ContainerEnd {
+            id,
             name,
+            forgetful: i == FORGETFUL_PROXY,
             channel: container,
             counter: container_counter,
             received: 0,
@@ -186,12 +217,16 @@ async fn main() -> Result<(), anyhow::Error> {
     // Each proxy's counter is a wake source, and so is the demo's alarm.
     let most = proxy_manager::config::MAX_WAKE_SOURCES - 1;
     anyhow::ensure!((flags.proxies as usize) <= most, "--proxies must be at most {most}");
-    let realm = build_realm().await.context("building the realm")?;
+    let narrative = Narrative::new(flags.json);
+    let realm = build_realm(narrative).await.context("building the realm")?;
     let manager = realm.root.connect_to_protocol_at_exposed_dir::<ProxyManagerProxy>()?;
     let (mut ends, remotes, ids) = add_proxies(&manager, flags.proxies).await?;
-    println!(
+    say!(
+        narrative,
         "{} proxies added; traffic for {} s at {} msg/s each",
-        flags.proxies, flags.duration, flags.rate
+        flags.proxies,
+        flags.duration,
+        flags.rate
     );
 
     let start = zx::MonotonicInstant::get();
@@ -203,25 +238,40 @@ async fn main() -> Result<(), anyhow::Error> {
     let peers = futures::future::join_all(remotes.iter().zip(&tallies).enumerate().map(
         |(i, (channel, tally))| async move {
             fasync::Timer::new(zx::MonotonicDuration::from_millis(40 * i as i64)).await;
-            remote::run(channel, interval, stop_at, Rc::clone(tally)).await
+            let ordinals = PEER_ORDINALS[i % PEER_ORDINALS.len()];
+            remote::run(channel, ordinals, interval, stop_at, Rc::clone(tally)).await
         },
     ));
     let container_stop = stop_at + zx::MonotonicDuration::from_millis(300);
     let (_, container, alarm) = futures::join!(
         peers,
-        container::run(&manager, &mut ends, container_stop, start),
+        container::run(
+            &manager,
+            &mut ends,
+            container_stop,
+            start,
+            zx::MonotonicDuration::from_millis(flags.stuck_after_ms.into()),
+            narrative,
+        ),
         alarm(&manager, zx::MonotonicDuration::from_millis(700), stop_at),
     );
     let container = container?;
     alarm?;
 
-    println!("\nSummary after {} ms:", (zx::MonotonicInstant::get() - start).into_millis());
-    println!(
+    say!(narrative, "\nSummary after {} ms:", (zx::MonotonicInstant::get() - start).into_millis());
+    say!(
+        narrative,
         "  {:<10} {:>6} {:>8} {:>8} {:>8} {:>8}",
-        "proxy", "sent", "received", "handles", "replies", "counter"
+        "proxy",
+        "sent",
+        "received",
+        "handles",
+        "replies",
+        "counter"
     );
     for (end, tally) in ends.iter().zip(&tallies) {
-        println!(
+        say!(
+            narrative,
             "  {:<10} {:>6} {:>8} {:>8} {:>8} {:>8}",
             end.name,
             tally.sent.get(),
@@ -231,27 +281,74 @@ async fn main() -> Result<(), anyhow::Error> {
             end.counter.read()?,
         );
     }
-    println!(
+    say!(
+        narrative,
         "  container: {} suspends, {} resumes, {} ms suspended",
         container.suspends,
         container.resumes,
         container.suspended_for.into_millis()
     );
 
+    // The attribution, read before any proxy is removed (Inspect shows it for live proxies).
+    let selector = format!("realm_builder\\:{}/proxy_manager:root", realm.root.child_name());
+    let before = ArchiveReader::inspect().add_selector(selector.clone()).snapshot().await?;
+    let root = before.first().and_then(|data| data.payload.as_ref());
+    say!(narrative, "\nWhat woke the container, per proxy (messages in, wake-ups caused):");
+    let mut proxies_json = Vec::new();
+    for (end, id) in ends.iter().zip(&ids) {
+        let lines = root.map(|root| attribution::of_proxy(root, *id)).unwrap_or_default();
+        say!(narrative, "  {}:", end.name);
+        for line in lines.iter().filter(|line| line.messages > 0 || line.activations > 0) {
+            say!(
+                narrative,
+                "    {:<20} {:>6} messages {:>4} wake-ups",
+                line.method,
+                line.messages,
+                line.activations
+            );
+        }
+        proxies_json.push(json!({
+            "id": id,
+            "name": end.name,
+            "counter": end.counter.read()?,
+            "methods": attribution::to_json(&lines),
+        }));
+    }
+    if container.stuck.is_empty() {
+        say!(narrative, "  no wake source stayed active longer than {} ms", flags.stuck_after_ms);
+    }
+    for (name, active_ms) in &container.stuck {
+        say!(narrative, "  stuck: {name}, active for {active_ms} ms when noticed");
+    }
+
     // Remove one proxy, so that Inspect shows it in the history while the others run on.
     let first = ends.first().map(|end| end.name.clone()).unwrap_or_default();
     if let Some(id) = ids.first() {
         let request = ProxyManagerRemoveProxyRequest { id: Some(*id), ..Default::default() };
         manager.remove_proxy(&request).await?.map_err(|e| anyhow::anyhow!("RemoveProxy: {e:?}"))?;
-        println!("  removed proxy {first}: its queue was delivered and its channels closed");
+        say!(narrative, "  removed proxy {first}: its queue was delivered and its channels closed");
     }
 
-    let selector = format!("realm_builder\\:{}/proxy_manager:root", realm.root.child_name());
     let data = ArchiveReader::inspect().add_selector(selector).snapshot().await?;
-    println!();
     if flags.json {
-        println!("{}", serde_json::to_string_pretty(&data)?);
+        let stuck: Vec<_> = container
+            .stuck
+            .iter()
+            .map(|(name, active_ms)| json!({ "name": name, "active_ms": active_ms }))
+            .collect();
+        let document = json!({
+            "proxies": proxies_json,
+            "container": {
+                "suspends": container.suspends,
+                "resumes": container.resumes,
+                "suspended_ms": container.suspended_for.into_millis(),
+            },
+            "stuck": stuck,
+            "inspect": serde_json::to_value(&data)?,
+        });
+        println!("{}", serde_json::to_string_pretty(&document)?);
     } else {
+        println!();
         for tree in &data {
             print!("{tree}");
         }

@@ -2,8 +2,9 @@
 // Use of this source code is governed by a BSD-style license that can be
 // found in the LICENSE file.
 
-//! The outside world: one peer per proxy, sending messages at a steady rate (every tenth
-//! with an event handle attached) and counting the container's replies.
+//! The outside world: one peer per proxy, sending FIDL events at a steady rate (every fifth
+//! of a second method, every tenth with an event handle attached) and counting the
+//! container's replies.
 
 use fuchsia_async as fasync;
 use std::cell::Cell;
@@ -17,9 +18,19 @@ pub struct RemoteTally {
     pub replies: Cell<u64>,
 }
 
-/// Sends on `channel` every `interval` until `stop_at`, reading replies as they come.
+/// A FIDL event (wire format v2, txid 0) of `ordinal` whose body is `body`.
+fn fidl_event(ordinal: u64, body: &[u8]) -> Vec<u8> {
+    let mut message = vec![0, 0, 0, 0, 2, 0, 0, 0x01];
+    message.extend(ordinal.to_le_bytes());
+    message.extend(body);
+    message
+}
+
+/// Sends events of `ordinals` on `channel` every `interval` until `stop_at`, reading
+/// replies as they come.
 pub async fn run(
     channel: &zx::Channel,
+    ordinals: [u64; 2],
     interval: zx::MonotonicDuration,
     stop_at: fasync::MonotonicInstant,
     tally: Rc<RemoteTally>,
@@ -32,7 +43,9 @@ pub async fn run(
         let mut handles =
             if n.is_multiple_of(10) { vec![zx::Event::create().into_handle()] } else { Vec::new() };
         tally.handles_sent.set(tally.handles_sent.get() + handles.len() as u64);
-        if channel.write(format!("event {n}").as_bytes(), &mut handles).is_err() {
+        let ordinal = if n % 5 == 4 { ordinals[1] } else { ordinals[0] };
+        let message = fidl_event(ordinal, format!("event {n}").as_bytes());
+        if channel.write(&message, &mut handles).is_err() {
             return;
         }
         tally.sent.set(n + 1);

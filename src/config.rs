@@ -34,6 +34,9 @@ pub struct Limits {
     pub activation_history: usize,
     /// A wake source active for longer than this is stuck (see `crate::stuck`).
     pub stuck_threshold: zx::MonotonicDuration,
+    /// FIDL method ordinals each proxy counts apart (see `crate::method_stats`); further
+    /// ordinals are counted together as `other`. At most `MAX_ORDINALS_PER_PROXY_CAP`.
+    pub max_ordinals_per_proxy: usize,
 }
 
 impl Limits {
@@ -47,6 +50,7 @@ impl Limits {
             max_unhandled_messages: crate::proxy::DEFAULT_MAX_UNHANDLED_MESSAGES,
             activation_history: crate::wake_sources::DEFAULT_ACTIVATION_HISTORY,
             stuck_threshold: crate::wake_sources::DEFAULT_STUCK_THRESHOLD,
+            max_ordinals_per_proxy: crate::method_stats::DEFAULT_MAX_ORDINALS_PER_PROXY,
         }
     }
 
@@ -78,6 +82,17 @@ impl Limits {
     pub fn with_stuck_threshold_ms(self, stuck_threshold_ms: u32) -> Limits {
         let stuck_threshold = zx::MonotonicDuration::from_millis(stuck_threshold_ms.into());
         Limits { stuck_threshold, ..self }
+    }
+}
+
+impl Limits {
+    /// These limits with `max_ordinals_per_proxy` ordinals counted apart per proxy (the
+    /// structured config field of that name), capped at `MAX_ORDINALS_PER_PROXY_CAP`.
+    pub fn with_max_ordinals_per_proxy(self, max_ordinals_per_proxy: u32) -> Limits {
+        let max_ordinals_per_proxy = usize::try_from(max_ordinals_per_proxy)
+            .unwrap_or(usize::MAX)
+            .min(crate::method_stats::MAX_ORDINALS_PER_PROXY_CAP);
+        Limits { max_ordinals_per_proxy, ..self }
     }
 }
 

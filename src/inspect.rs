@@ -10,7 +10,9 @@
 //!                    stuck_threshold_ms (by the entry point)
 //!   totals:          proxies_added, proxies_ended, wake_sources_added, wake_sources_removed,
 //!                    requests_rejected, live_proxies, active_wake_sources
-//!   proxies:         <id>: name, *_koid, incoming/outgoing {messages, bytes, handles}, wakes,
+//!   proxies:         <id>: name, *_koid, incoming/outgoing {messages, bytes, handles,
+//!                          methods: {<ordinal as 0x...>, other, non_fidl, epitaph:
+//!                          {messages, bytes, activations (incoming only)}}}, wakes,
 //!                          held_back, times_held_back, pending, created_at_ns,
 //!                          last_message_at_ns
 //!   closed_proxies:  <id>: name, reason, incoming/outgoing, wakes, created_at_ns, closed_at_ns
@@ -30,6 +32,7 @@
 //! to the Inspect VMO. Times are monotonic nanoseconds.
 
 use crate::manager::{ClosedProxy, LiveProxy, ProxyManager};
+use crate::method_stats::{MethodSnapshot, MethodTotals};
 use crate::proxy::ProxyEnd;
 use crate::proxy_stats::DirectionTotals;
 use crate::wake_sources::{Activation, EndedLinger, LingerEnd, WakeSourceInfo, WakeSourceKind};
@@ -119,11 +122,42 @@ fn record_totals(node: &Node, manager: &ProxyManager) {
     node.record_uint("active_wake_sources", manager.wake_sources().active().ids.len() as u64);
 }
 
+fn record_direction_totals(direction: &Node, totals: DirectionTotals) {
+    direction.record_uint("messages", totals.messages);
+    direction.record_uint("bytes", totals.bytes);
+    direction.record_uint("handles", totals.handles);
+}
+
 fn record_direction(node: &Node, name: &str, totals: DirectionTotals) {
-    node.record_child(name, |direction| {
-        direction.record_uint("messages", totals.messages);
-        direction.record_uint("bytes", totals.bytes);
-        direction.record_uint("handles", totals.handles);
+    node.record_child(name, |direction| record_direction_totals(direction, totals));
+}
+
+/// Records one direction's per-method counts as `methods` under `node`: a child per ordinal
+/// that has traffic (or, incoming, activations) in this direction, named by the ordinal in
+/// lower-case hex (`0x1a2b`), and `other`, `non_fidl` and `epitaph` always.
+fn record_methods(node: &Node, methods: &MethodSnapshot, incoming: bool) {
+    let record = |node: &Node, totals: &MethodTotals| {
+        let traffic = if incoming { totals.incoming } else { totals.outgoing };
+        node.record_uint("messages", traffic.messages);
+        node.record_uint("bytes", traffic.bytes);
+        if incoming {
+            node.record_uint("activations", totals.activations);
+        }
+    };
+    node.record_child("methods", |node| {
+        for (ordinal, totals) in &methods.methods {
+            let traffic = if incoming { totals.incoming } else { totals.outgoing };
+            if traffic.messages > 0 || (incoming && totals.activations > 0) {
+                node.record_child(format!("{ordinal:#x}"), |child| record(child, totals));
+            }
+        }
+        for (name, totals) in [
+            ("other", &methods.other),
+            ("non_fidl", &methods.non_fidl),
+            ("epitaph", &methods.epitaph),
+        ] {
+            node.record_child(name, |child| record(child, totals));
+        }
     });
 }
 
@@ -132,8 +166,16 @@ fn record_live_proxy(node: &Node, proxy: &LiveProxy) {
     node.record_uint("container_channel_koid", proxy.container_koid.raw_koid());
     node.record_uint("remote_channel_koid", proxy.remote_koid.raw_koid());
     node.record_uint("counter_koid", proxy.counter_koid.raw_koid());
-    record_direction(node, "incoming", proxy.stats.incoming.totals());
-    record_direction(node, "outgoing", proxy.stats.outgoing.totals());
+    let methods = proxy.stats.methods.snapshot();
+    for (name, incoming, totals) in [
+        ("incoming", true, proxy.stats.incoming.totals()),
+        ("outgoing", false, proxy.stats.outgoing.totals()),
+    ] {
+        node.record_child(name, |direction| {
+            record_direction_totals(direction, totals);
+            record_methods(direction, &methods, incoming);
+        });
+    }
     node.record_uint("wakes", proxy.stats.wakes());
     node.record_bool("held_back", proxy.stats.held_back());
     node.record_uint("times_held_back", proxy.stats.times_held_back());

@@ -11,6 +11,7 @@ pub mod config;
 pub mod inspect;
 pub mod linger;
 pub mod manager;
+pub mod method_stats;
 pub mod proxy;
 pub mod proxy_stats;
 pub mod proxy_thread;
@@ -34,6 +35,7 @@ pub async fn main() -> Result<(), anyhow::Error> {
         .with_linger_limit_ms(config.linger_limit_ms)
         .with_max_unhandled_messages(config.max_unhandled_messages)
         .with_activation_history(config.max_activation_history)
-        .with_stuck_threshold_ms(config.stuck_threshold_ms);
+        .with_stuck_threshold_ms(config.stuck_threshold_ms)
+        .with_max_ordinals_per_proxy(config.max_ordinals_per_proxy);
     component::run(limits).await
 }

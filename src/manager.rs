@@ -202,7 +202,7 @@ impl ProxyManager {
             .register(&new.name, counter_koid, zx::Signals::COUNTER_POSITIVE, WakeSourceKind::Proxy)
             .map_err(|e| registration_refused(e, "the counter is already a wake source"))?;
 
-        let stats = Arc::new(ProxyStats::default());
+        let stats = Arc::new(ProxyStats::new(self.limits.max_ordinals_per_proxy));
         let (stop, stop_signal) = StopSignal::new();
         let (ended_sender, ended) = oneshot::channel();
         let info = LiveProxy {

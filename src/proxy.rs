@@ -30,7 +30,8 @@
 //! empty, so a message costs its read, counter add and write plus a share of one wait per
 //! wake-up; the forwarding path allocates nothing.
 
-use crate::proxy_stats::{DirectionStats, ProxyStats};
+use crate::method_stats::MessageKind;
+use crate::proxy_stats::{DirectionRecorder, ProxyStats};
 use crate::wake_monitor;
 use crate::wake_sources::{WakeSourceId, WakeSources};
 use fasync::ReadableHandle as _;
@@ -39,7 +40,7 @@ use futures::FutureExt;
 use futures::channel::oneshot;
 use futures::future::Either;
 use log::{error, warn};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::convert::Infallible;
 use std::future::{Future, poll_fn};
 use std::mem::MaybeUninit;
@@ -132,8 +133,9 @@ pub enum ForwardError {
 /// What one `forward_message` call did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Forwarded {
-    /// A message of `bytes` bytes and `handles` handles was delivered.
-    Message { bytes: usize, handles: usize },
+    /// A message of `bytes` bytes and `handles` handles was delivered; its header says it
+    /// is a `kind`.
+    Message { bytes: usize, handles: usize, kind: MessageKind },
     /// The source has no message queued and its peer is open.
     SourceEmpty,
     /// The source has no message queued and its peer has closed: nothing more will come.
@@ -149,12 +151,13 @@ pub enum Forwarded {
 /// if the write fails, so that a message that never reached the container leaves no count
 /// behind. A failed counter operation is logged; the message is still delivered, since
 /// dropping it would be worse than a wrong count. `stats`, if given, counts the message the
-/// same way: before the write, taken back if the write fails.
+/// same way (by its FIDL method ordinal too): before the write, taken back if the write
+/// fails.
 pub fn forward_message(
     read_channel: &zx::Channel,
     write_channel: &zx::Channel,
     message_counter: Option<&zx::Counter>,
-    stats: Option<&DirectionStats>,
+    stats: Option<DirectionRecorder<'_>>,
     bytes: &mut [MaybeUninit<u8>],
     handles: &mut [MaybeUninit<zx::NullableHandle>],
     name: &str,
@@ -169,8 +172,9 @@ pub fn forward_message(
         }
     };
     let (n_bytes, n_handles) = (bytes.len(), handles.len());
+    let kind = MessageKind::of(bytes);
     if let Some(stats) = stats {
-        stats.record(n_bytes, n_handles);
+        stats.record(kind, n_bytes, n_handles);
     }
 
     let counted = message_counter.filter(|counter| match counter.add(1) {
@@ -182,7 +186,7 @@ pub fn forward_message(
     });
 
     match write_channel.write(bytes, handles) {
-        Ok(()) => Ok(Forwarded::Message { bytes: n_bytes, handles: n_handles }),
+        Ok(()) => Ok(Forwarded::Message { bytes: n_bytes, handles: n_handles, kind }),
         Err(status) => {
             if let Some(counter) = counted
                 && let Err(undo) = counter.add(-1)
@@ -190,7 +194,7 @@ pub fn forward_message(
                 error!("proxy {name}: cannot undo the count of an undelivered message: {undo}");
             }
             if let Some(stats) = stats {
-                stats.unrecord(n_bytes, n_handles);
+                stats.unrecord(kind, n_bytes, n_handles);
             }
             match status {
                 zx::Status::PEER_CLOSED => Ok(Forwarded::DestinationClosed),
@@ -207,7 +211,9 @@ struct Direction<'a> {
     to: &'a zx::Channel,
     /// Toward the container only: the counter of unhandled messages.
     counter: Option<&'a zx::Counter>,
-    stats: &'a DirectionStats,
+    /// Toward the container only: told of each message forwarded.
+    attribution: Option<&'a WakeAttribution>,
+    stats: DirectionRecorder<'a>,
 }
 
 /// What a batch of forwarding left behind.
@@ -245,7 +251,12 @@ fn forward_batch(
             name,
         );
         let batch = match outcome {
-            Ok(Forwarded::Message { .. }) => continue,
+            Ok(Forwarded::Message { kind, .. }) => {
+                if let Some(attribution) = direction.attribution {
+                    attribution.forwarded(kind);
+                }
+                continue;
+            }
             Ok(Forwarded::SourceEmpty) => Batch::Idle,
             Ok(Forwarded::SourceClosed) => Batch::SourceClosed,
             Ok(Forwarded::DestinationClosed) => Batch::DestinationClosed,
@@ -597,7 +608,59 @@ impl std::fmt::Display for CounterOf<'_> {
     }
 }
 
-/// Keeps the registry's view of the proxy's wake source current, and counts wakes.
+/// Which message entering the container made the proxy's counter go positive.
+///
+/// Owned by the proxy's task on the proxy thread: the forwarding path tells it of each
+/// message forwarded into the container, and the wake monitor (in the same task, never
+/// running at the same time) asks it for the cause of each activation. No kernel call:
+/// it keeps the monitor's last report and two message kinds.
+///
+/// Exact: only the proxy increments the counter, so when the monitor last saw the source
+/// inactive (counter non-positive), the first message forwarded after that is the one
+/// that made it positive, provided the container did not take the counter below zero.
+/// Approximate: if the counter went to zero and positive again between two turns of the
+/// monitor, the monitor reports a deactivation and an activation that no message forwarded
+/// "while inactive" explains; the activation is then attributed to the last message
+/// forwarded, which may be a later message of the same burst. A counter taken negative by
+/// the container attributes the activation to the first message, not the one that crossed
+/// zero. The activations attributed add up to the proxy's `wakes`, except those seen before
+/// any message was forwarded (a counter handed over already positive).
+#[derive(Debug, Default)]
+struct WakeAttribution {
+    /// Whether the monitor last reported the source active.
+    seen_active: Cell<bool>,
+    /// The first message forwarded into the container since the monitor last reported the
+    /// source inactive.
+    first_since_inactive: Cell<Option<MessageKind>>,
+    /// The last message forwarded into the container.
+    last: Cell<Option<MessageKind>>,
+}
+
+impl WakeAttribution {
+    /// A message of `kind` was forwarded into the container (and counted).
+    fn forwarded(&self, kind: MessageKind) {
+        if !self.seen_active.get() && self.first_since_inactive.get().is_none() {
+            self.first_since_inactive.set(Some(kind));
+        }
+        self.last.set(Some(kind));
+    }
+
+    /// The monitor saw the source become active: the message that caused it, if known.
+    fn activated(&self) -> Option<MessageKind> {
+        self.seen_active.set(true);
+        self.first_since_inactive.take().or(self.last.get())
+    }
+
+    /// The monitor saw the source become inactive.
+    fn deactivated(&self) {
+        self.seen_active.set(false);
+        self.first_since_inactive.set(None);
+    }
+}
+
+/// Keeps the registry's view of the proxy's wake source current, counts wakes and
+/// attributes each to the message that caused it (per method ordinal, and as a trace
+/// instant event).
 ///
 /// A plain function returning the monitor's future (not an `async fn`), so that its
 /// arguments are not stored a second time in every proxy's future.
@@ -605,17 +668,56 @@ fn monitor_counter<'a>(
     counter: &'a zx::Counter,
     id: WakeSourceId,
     registration: &'a ProxyRegistration,
+    attribution: &'a WakeAttribution,
     name: &'a str,
 ) -> impl Future<Output = Infallible> + 'a {
     let on_change = move |active| {
-        // Counted first, so that whoever sees the source active also sees the wake.
-        if active {
+        let cause = if active {
+            let cause = attribution.activated();
+            // Counted first, so that whoever sees the source active also sees the wake.
             registration.stats.record_wake();
-        }
-        registration.wake_sources.set_active(id, active);
+            if let Some(kind) = cause {
+                registration.stats.methods.record_activation(kind);
+                trace_waking_message(name, kind);
+            }
+            cause
+        } else {
+            attribution.deactivated();
+            None
+        };
+        // The container's pending messages as a counter track, sampled at each change (one
+        // counter read per activation or deactivation, and only while `power` is traced).
+        fuchsia_trace::counter!(
+            "power",
+            "proxy_manager:pending_messages",
+            id,
+            "pending" => counter.read().unwrap_or_default().max(0)
+        );
+        let ordinal = cause.and_then(MessageKind::ordinal);
+        registration.wake_sources.set_active_with_ordinal(id, active, ordinal);
     };
     let what = CounterOf(name);
     wake_monitor::watch(counter.as_handle_ref(), zx::Signals::COUNTER_POSITIVE, on_change, what)
+}
+
+/// Records the message that woke the container as an instant event in category `power`:
+/// the proxy's name and the message's ordinal (absent for a non-FIDL message).
+fn trace_waking_message(name: &str, kind: MessageKind) {
+    match kind.ordinal() {
+        Some(ordinal) => fuchsia_trace::instant!(
+            "power",
+            "proxy_manager:waking_message",
+            fuchsia_trace::Scope::Process,
+            "name" => name,
+            "ordinal" => ordinal
+        ),
+        None => fuchsia_trace::instant!(
+            "power",
+            "proxy_manager:waking_message",
+            fuchsia_trace::Scope::Process,
+            "name" => name
+        ),
+    }
 }
 
 /// Proxies `proxy` until either side closes, forwarding fails, or a stop is requested;
@@ -632,18 +734,21 @@ pub async fn start_proxy(
     let mut stop = std::mem::take(&mut registration.stop);
     let on_end = registration.on_end.take();
     let stats = &*registration.stats;
+    let attribution = WakeAttribution::default();
     let mut forwarding = Forwarding {
         incoming: Direction {
             from: fasync::RWHandle::new(&remote_channel),
             to: &container_channel,
             counter: Some(&counter),
-            stats: &stats.incoming,
+            attribution: Some(&attribution),
+            stats: stats.recorder(true),
         },
         outgoing: Direction {
             from: fasync::RWHandle::new(&container_channel),
             to: &remote_channel,
             counter: None,
-            stats: &stats.outgoing,
+            attribution: None,
+            stats: stats.recorder(false),
         },
         room: Room::new(registration.max_unhandled_messages),
         held_back: None,
@@ -653,7 +758,7 @@ pub async fn start_proxy(
     let forwarding = pin!(forward_until_closed(&mut forwarding, &buffers, &mut stop));
     let monitoring = pin!(async {
         match registration.wake_source {
-            Some(id) => monitor_counter(&counter, id, &registration, &name).await,
+            Some(id) => monitor_counter(&counter, id, &registration, &attribution, &name).await,
             None => futures::future::pending().await,
         }
     });

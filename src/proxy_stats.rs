@@ -5,6 +5,7 @@
 //! Per-proxy statistics: relaxed atomic counters (and a clock read) the proxy thread updates
 //! per message, and Inspect reads when a snapshot is taken.
 
+use crate::method_stats::{MessageKind, MethodStats};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 
@@ -69,6 +70,8 @@ pub struct ProxyStats {
     pub incoming: DirectionStats,
     /// Container -> remote.
     pub outgoing: DirectionStats,
+    /// Both directions per FIDL method ordinal, and the activations each ordinal caused.
+    pub methods: MethodStats,
     /// Times the counter went from non-positive to positive, as the proxy's wake monitor
     /// observes it. Only the proxy increments the counter (the container decrements or
     /// resets it), so each such change is caused by a forwarded message; the monitor's waits
@@ -86,10 +89,20 @@ pub struct ProxyStats {
 }
 
 impl Default for ProxyStats {
+    /// Statistics counting `DEFAULT_MAX_ORDINALS_PER_PROXY` ordinals apart.
     fn default() -> Self {
+        ProxyStats::new(crate::method_stats::DEFAULT_MAX_ORDINALS_PER_PROXY)
+    }
+}
+
+impl ProxyStats {
+    /// Fresh statistics counting up to `max_ordinals` FIDL method ordinals apart, allocated
+    /// now so that counting a message never allocates.
+    pub fn new(max_ordinals: usize) -> Self {
         ProxyStats {
             incoming: DirectionStats::default(),
             outgoing: DirectionStats::default(),
+            methods: MethodStats::new(max_ordinals),
             wakes: AtomicU64::new(0),
             held_back: AtomicBool::new(false),
             times_held_back: AtomicU64::new(0),
@@ -97,9 +110,13 @@ impl Default for ProxyStats {
             counter: OnceLock::new(),
         }
     }
-}
 
-impl ProxyStats {
+    /// One direction's statistics, as the forwarding path records a message in them.
+    pub fn recorder(&self, incoming: bool) -> DirectionRecorder<'_> {
+        let totals = if incoming { &self.incoming } else { &self.outgoing };
+        DirectionRecorder { totals, methods: &self.methods, incoming }
+    }
+
     pub fn record_wake(&self) {
         self.wakes.fetch_add(1, Ordering::Relaxed);
     }
@@ -143,5 +160,29 @@ impl ProxyStats {
     /// handled. `None` before the proxy starts or if the counter cannot be read.
     pub fn pending(&self) -> Option<i64> {
         self.counter.get()?.read().ok()
+    }
+}
+
+/// One direction of one proxy's statistics, as the forwarding path (proxy thread) records
+/// a message in them: its totals and its method ordinal's counts.
+#[derive(Debug, Clone, Copy)]
+pub struct DirectionRecorder<'a> {
+    totals: &'a DirectionStats,
+    methods: &'a MethodStats,
+    incoming: bool,
+}
+
+impl DirectionRecorder<'_> {
+    /// Counts a message of `kind`, `bytes` bytes and `handles` handles about to be
+    /// forwarded.
+    pub fn record(&self, kind: MessageKind, bytes: usize, handles: usize) {
+        self.totals.record(bytes, handles);
+        self.methods.record(kind, self.incoming, bytes);
+    }
+
+    /// Takes back a `record` whose message could not be written.
+    pub fn unrecord(&self, kind: MessageKind, bytes: usize, handles: usize) {
+        self.totals.unrecord(bytes, handles);
+        self.methods.unrecord(kind, self.incoming, bytes);
     }
 }

@@ -30,6 +30,9 @@ mod wire;
 #[path = "adversarial/mod.rs"]
 mod adversarial;
 
+#[path = "attribution/mod.rs"]
+mod attribution;
+
 #[path = "wake_attribution/mod.rs"]
 mod wake_attribution;
 
@@ -80,6 +83,7 @@ struct Setup {
     max_wake_sources: Option<u32>,
     max_activation_history: Option<u32>,
     stuck_threshold_ms: Option<u32>,
+    max_ordinals_per_proxy: Option<u32>,
 }
 
 /// The running realm and a connection to the component.
@@ -137,6 +141,7 @@ impl Realm {
             ("max_wake_sources", setup.max_wake_sources),
             ("max_activation_history", setup.max_activation_history),
             ("stuck_threshold_ms", setup.stuck_threshold_ms),
+            ("max_ordinals_per_proxy", setup.max_ordinals_per_proxy),
         ];
         if overrides.iter().any(|(_, value)| value.is_some()) {
             builder.init_mutable_config_from_package(&pm).await.unwrap();
@@ -442,6 +447,7 @@ async fn inspect_shows_per_proxy_statistics_wake_sources_and_history() {
             linger_limit_ms: 5000u64,
             max_activation_history: 256u64,
             stuck_threshold_ms: 60000u64,
+            max_ordinals_per_proxy: 16u64,
         },
         totals: contains { proxies_added: 2u64, proxies_ended: 1u64, live_proxies: 1u64 },
         proxies: {
@@ -450,8 +456,14 @@ async fn inspect_shows_per_proxy_statistics_wake_sources_and_history() {
                 container_channel_koid: NonZeroUintProperty,
                 remote_channel_koid: NonZeroUintProperty,
                 counter_koid: pair.counter.koid().unwrap().raw_koid(),
-                incoming: { messages: 1u64, bytes: 10u64, handles: 1u64 },
-                outgoing: { messages: 1u64, bytes: 4u64, handles: 0u64 },
+                incoming: contains {
+                    messages: 1u64, bytes: 10u64, handles: 1u64,
+                    methods: contains { non_fidl: { messages: 1u64, bytes: 10u64, activations: 1u64 } },
+                },
+                outgoing: contains {
+                    messages: 1u64, bytes: 4u64, handles: 0u64,
+                    methods: contains { non_fidl: { messages: 1u64, bytes: 4u64 } },
+                },
                 wakes: AnyProperty,
                 held_back: false,
                 times_held_back: 0u64,

@@ -60,8 +60,22 @@ async fn the_tree_shows_live_and_closed_proxies_wake_sources_and_totals() {
                 container_channel_koid: AnyProperty,
                 remote_channel_koid: AnyProperty,
                 counter_koid: counter_koid,
-                incoming: { messages: 1u64, bytes: 3u64, handles: 1u64 },
-                outgoing: { messages: 0u64, bytes: 0u64, handles: 0u64 },
+                incoming: {
+                    messages: 1u64, bytes: 3u64, handles: 1u64,
+                    methods: {
+                        other: { messages: 0u64, bytes: 0u64, activations: 0u64 },
+                        non_fidl: { messages: 1u64, bytes: 3u64, activations: 1u64 },
+                        epitaph: { messages: 0u64, bytes: 0u64, activations: 0u64 },
+                    },
+                },
+                outgoing: {
+                    messages: 0u64, bytes: 0u64, handles: 0u64,
+                    methods: {
+                        other: { messages: 0u64, bytes: 0u64 },
+                        non_fidl: { messages: 0u64, bytes: 0u64 },
+                        epitaph: { messages: 0u64, bytes: 0u64 },
+                    },
+                },
                 wakes: 1u64,
                 held_back: false,
                 times_held_back: 0u64,

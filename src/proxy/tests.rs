@@ -4,9 +4,10 @@
 
 use super::{
     BounceBuffers, ChannelProxy, ForwardError, Forwarded, MAX_BATCH, MAX_DRAIN_ON_STOP, ProxyEnd,
-    ProxyRegistration, StopSignal, fasync, forward_message, start_proxy,
+    ProxyRegistration, StopSignal, WakeAttribution, fasync, forward_message, start_proxy,
 };
-use crate::proxy_stats::{DirectionStats, DirectionTotals, ProxyStats};
+use crate::method_stats::{MessageKind, MethodTotals, TrafficTotals};
+use crate::proxy_stats::{DirectionTotals, ProxyStats};
 use crate::wake_sources::{WakeSourceKind, WakeSources};
 use std::mem::MaybeUninit;
 use std::rc::Rc;
@@ -451,10 +452,13 @@ fn forward_message_delivers_bytes_and_handles() {
     let (to, to_peer) = zx::Channel::create();
     let (mut bytes, mut handles) = buffers();
     from_peer.write(&[1, 2, 3], &mut [zx::Event::create().into_handle()]).unwrap();
-    let stats = DirectionStats::default();
-    let forwarded = forward_message(&from, &to, None, Some(&stats), &mut bytes, &mut handles, "t");
-    assert_eq!(forwarded, Ok(Forwarded::Message { bytes: 3, handles: 1 }));
-    assert_eq!(stats.totals(), DirectionTotals { messages: 1, bytes: 3, handles: 1 });
+    let stats = ProxyStats::default();
+    let recorder = Some(stats.recorder(false));
+    let forwarded = forward_message(&from, &to, None, recorder, &mut bytes, &mut handles, "t");
+    let kind = MessageKind::NonFidl;
+    assert_eq!(forwarded, Ok(Forwarded::Message { bytes: 3, handles: 1, kind }));
+    assert_eq!(stats.outgoing.totals(), DirectionTotals { messages: 1, bytes: 3, handles: 1 });
+    assert_eq!(stats.methods.snapshot().non_fidl.outgoing.messages, 1);
     assert!(stats.last_message().is_some());
     let mut buf = zx::MessageBuf::new();
     to_peer.read(&mut buf).unwrap();
@@ -632,4 +636,91 @@ async fn backpressure_holds_the_remote_back_at_the_limit_until_the_container_cat
         assert_eq!(buf.bytes(), next.to_le_bytes());
         next += 1;
     }
+}
+
+// Per-method statistics and wake attribution.
+
+/// A FIDL message (wire format v2 header with magic 0x01) of `ordinal` with `body`.
+fn fidl_message(ordinal: u64, body: &[u8]) -> Vec<u8> {
+    let mut bytes = vec![0, 0, 0, 0, 2, 0, 0, 0x01];
+    bytes.extend_from_slice(&ordinal.to_le_bytes());
+    bytes.extend_from_slice(body);
+    bytes
+}
+
+#[fuchsia::test]
+async fn messages_are_counted_per_method_ordinal_in_each_direction() {
+    let Registered { harness: h, stats, stop: _stop, .. } = registered_proxy();
+    let epitaph = fidl_message(crate::method_stats::EPITAPH_ORDINAL, &[0; 8]);
+    for message in [fidl_message(0xa1, &[0; 8]), fidl_message(0xb2, &[]), fidl_message(0xa1, &[])] {
+        h.remote.write(&message, &mut []).unwrap();
+    }
+    h.remote.write(b"raw", &mut []).unwrap();
+    h.remote.write(&epitaph, &mut []).unwrap();
+    h.container.write(&fidl_message(0xb2, &[0; 4]), &mut []).unwrap();
+    for _ in 0..5 {
+        read_message(&h.container).await;
+    }
+    read_message(&h.remote).await;
+
+    let snapshot = stats.methods.snapshot();
+    let traffic = |messages, bytes| TrafficTotals { messages, bytes };
+    let [(a1, a1_totals), (b2, b2_totals)] = snapshot.methods[..] else {
+        panic!("two ordinals expected: {snapshot:?}")
+    };
+    assert_eq!((a1, a1_totals.incoming, a1_totals.outgoing), (0xa1, traffic(2, 40), traffic(0, 0)));
+    assert_eq!(
+        (b2, b2_totals.incoming, b2_totals.outgoing),
+        (0xb2, traffic(1, 16), traffic(1, 20))
+    );
+    assert_eq!(snapshot.non_fidl.incoming, traffic(1, 3));
+    assert_eq!(snapshot.epitaph.incoming, traffic(1, 24));
+    assert_eq!(snapshot.other, MethodTotals::default());
+}
+
+#[fuchsia::test]
+async fn each_activation_is_attributed_to_the_message_that_caused_it() {
+    let Registered { harness: h, id, wake_sources, stats, stop: _stop } = registered_proxy();
+    // 0xa1 wakes the container; 0xb2 arrives while it is awake.
+    h.remote.write(&fidl_message(0xa1, &[]), &mut []).unwrap();
+    read_message(&h.container).await;
+    let active = wake_sources.next_change(&Default::default()).await;
+    assert_eq!((active.ids.clone(), active.ordinals.clone()), (vec![id], vec![Some(0xa1)]));
+    h.remote.write(&fidl_message(0xb2, &[]), &mut []).unwrap();
+    read_message(&h.container).await;
+    h.counter.add(-2).unwrap();
+    let idle = wake_sources.next_change(&active).await;
+    // Now 0xb2 wakes it, then a non-FIDL message.
+    h.remote.write(&fidl_message(0xb2, &[]), &mut []).unwrap();
+    read_message(&h.container).await;
+    let active = wake_sources.next_change(&idle).await;
+    assert_eq!(active.ordinals, vec![Some(0xb2)]);
+    h.counter.add(-1).unwrap();
+    let idle = wake_sources.next_change(&active).await;
+    h.remote.write(b"raw", &mut []).unwrap();
+    read_message(&h.container).await;
+    let active = wake_sources.next_change(&idle).await;
+    assert_eq!(active.ordinals, vec![None], "a non-FIDL message has no ordinal");
+
+    let snapshot = stats.methods.snapshot();
+    let activations: Vec<_> =
+        snapshot.methods.iter().map(|(ordinal, totals)| (*ordinal, totals.activations)).collect();
+    assert_eq!(activations, vec![(0xa1, 1), (0xb2, 1)]);
+    assert_eq!(snapshot.non_fidl.activations, 1);
+    assert_eq!(stats.wakes(), 3);
+}
+
+#[test]
+fn an_activation_between_two_monitor_turns_falls_back_to_the_last_message() {
+    let attribution = WakeAttribution::default();
+    assert_eq!(attribution.activated(), None, "nothing forwarded yet");
+    attribution.deactivated();
+    attribution.forwarded(MessageKind::Method(1));
+    attribution.forwarded(MessageKind::Method(2));
+    assert_eq!(attribution.activated(), Some(MessageKind::Method(1)), "exact: first while idle");
+    // The counter fell to zero and rose again before the monitor ran: both changes are
+    // reported at once, and no message was forwarded while the source was seen inactive.
+    attribution.forwarded(MessageKind::Epitaph);
+    attribution.deactivated();
+    assert_eq!(attribution.activated(), Some(MessageKind::Epitaph), "approximate: the last");
 }
