@@ -4,7 +4,8 @@
 
 //! Reads the wake attribution of each proxy from the component's Inspect tree
 //! (`proxies/<id>/incoming/methods`): messages and activations per FIDL method ordinal,
-//! and for `other`, `non_fidl` and `epitaph`.
+//! and for `other`, `non_fidl` and `epitaph`; and the component's own verdict on stuck wake
+//! sources (`wake_sources/<id>/stuck` and `fuchsia.inspect.Health`).
 
 use diagnostics_hierarchy::{DiagnosticsHierarchy, Property};
 use serde_json::json;
@@ -17,6 +18,31 @@ pub struct MethodLine {
     pub messages: u64,
     pub bytes: u64,
     pub activations: u64,
+}
+
+fn string(node: &DiagnosticsHierarchy, name: &str) -> Option<String> {
+    match node.get_property(name) {
+        Some(Property::String(_, value)) => Some(value.clone()),
+        _ => None,
+    }
+}
+
+/// The names of the wake sources the component marks `stuck`.
+pub fn stuck_sources(root: &DiagnosticsHierarchy) -> Vec<String> {
+    let Some(sources) = root.get_child("wake_sources") else { return Vec::new() };
+    sources
+        .children
+        .iter()
+        .filter(|source| matches!(source.get_property("stuck"), Some(Property::Bool(_, true))))
+        .map(|source| string(source, "name").unwrap_or_else(|| source.name.clone()))
+        .collect()
+}
+
+/// The component's health: its status and, when not OK, the message saying why.
+pub fn health(root: &DiagnosticsHierarchy) -> (String, Option<String>) {
+    let node = root.get_child("fuchsia.inspect.Health");
+    let status = node.and_then(|node| string(node, "status")).unwrap_or_default();
+    (status, node.and_then(|node| string(node, "message")))
 }
 
 fn uint(node: &DiagnosticsHierarchy, name: &str) -> u64 {

@@ -13,10 +13,12 @@
 //! messages, decrementing counters, suspending when no wake source is active). The peers
 //! send FIDL events of two methods each; the container forgets one decrement of the "input"
 //! proxy, whose wake source then stays active. At the end it prints, per proxy, the messages
-//! and activations (wake-ups) of each method as the component attributes them.
+//! and activations (wake-ups) of each method as the component attributes them, and the
+//! sources the component itself marks stuck (its `stuck_threshold_ms` is set to
+//! `--stuck-after-ms`) with the health it reports.
 //!
 //! With `--json`, stdout holds only one JSON document (`{"proxies", "container", "stuck",
-//! "inspect"}`) and the narrative goes to stderr.
+//! "component", "inspect"}`) and the narrative goes to stderr.
 
 mod attribution;
 mod container;
@@ -54,8 +56,8 @@ struct Flags {
     /// how long the traffic runs, in seconds (default 3)
     #[argh(option, default = "3")]
     duration: u32,
-    /// after how long, in milliseconds, the container calls an active wake source stuck
-    /// (default 1000)
+    /// after how long, in milliseconds, an active wake source is stuck, for the container and
+    /// the component's `stuck_threshold_ms` (default 1000)
     #[argh(option, default = "1000")]
     stuck_after_ms: u32,
     /// print one JSON document (attribution, container, stuck sources, Inspect) on stdout,
@@ -106,11 +108,17 @@ async fn role_manager(
     Ok(())
 }
 
-async fn build_realm(narrative: Narrative) -> Result<RealmInstance, anyhow::Error> {
+async fn build_realm(
+    narrative: Narrative,
+    stuck_threshold_ms: u32,
+) -> Result<RealmInstance, anyhow::Error> {
     let builder = RealmBuilder::new().await?;
     let manager = builder
         .add_child("proxy_manager", "#meta/proxy_manager.cm", ChildOptions::new().eager())
         .await?;
+    // The component's own stuck detection uses the container's threshold.
+    builder.init_mutable_config_from_package(&manager).await?;
+    builder.set_config_value(&manager, "stuck_threshold_ms", stuck_threshold_ms.into()).await?;
     let roles = builder
         .add_local_child(
             "role_manager",
@@ -218,7 +226,7 @@ async fn main() -> Result<(), anyhow::Error> {
     let most = proxy_manager::config::MAX_WAKE_SOURCES - 1;
     anyhow::ensure!((flags.proxies as usize) <= most, "--proxies must be at most {most}");
     let narrative = Narrative::new(flags.json);
-    let realm = build_realm(narrative).await.context("building the realm")?;
+    let realm = build_realm(narrative, flags.stuck_after_ms).await.context("building the realm")?;
     let manager = realm.root.connect_to_protocol_at_exposed_dir::<ProxyManagerProxy>()?;
     let (mut ends, remotes, ids) = add_proxies(&manager, flags.proxies).await?;
     say!(
@@ -320,6 +328,14 @@ async fn main() -> Result<(), anyhow::Error> {
     for (name, active_ms) in &container.stuck {
         say!(narrative, "  stuck: {name}, active for {active_ms} ms when noticed");
     }
+    let stuck_in_inspect = root.map(attribution::stuck_sources).unwrap_or_default();
+    let (status, message) = root.map(attribution::health).unwrap_or_default();
+    say!(
+        narrative,
+        "  the component marks stuck: [{}]; its health: {status}{}",
+        stuck_in_inspect.join(", "),
+        message.map(|message| format!(" ({message})")).unwrap_or_default()
+    );
 
     // Remove one proxy, so that Inspect shows it in the history while the others run on.
     let first = ends.first().map(|end| end.name.clone()).unwrap_or_default();
@@ -344,6 +360,10 @@ async fn main() -> Result<(), anyhow::Error> {
                 "suspended_ms": container.suspended_for.into_millis(),
             },
             "stuck": stuck,
+            "component": {
+                "stuck": stuck_in_inspect,
+                "health": status,
+            },
             "inspect": serde_json::to_value(&data)?,
         });
         println!("{}", serde_json::to_string_pretty(&document)?);

@@ -6,8 +6,9 @@
 //!
 //! ```text
 //! root:
-//!   config:          max_proxies, max_wake_sources, linger_limit_ms, max_activation_history,
-//!                    stuck_threshold_ms (by the entry point)
+//!   config:          max_proxies, max_wake_sources, linger_limit_ms, max_unhandled_messages,
+//!                    max_activation_history, stuck_threshold_ms, max_ordinals_per_proxy
+//!                    (by the entry point)
 //!   totals:          proxies_added, proxies_ended, wake_sources_added, wake_sources_removed,
 //!                    requests_rejected, live_proxies, active_wake_sources
 //!   proxies:         <id>: name, *_koid, incoming/outgoing {messages, bytes, handles,
