@@ -12,8 +12,9 @@
 //! the epitaph ordinal (0xFFFF_FFFF_FFFF_FFFF) is counted as `epitaph`.
 //!
 //! The table has a fixed number of ordinal slots, allocated once, when the proxy forwards
-//! its first FIDL message (a proxy that never does costs nothing for them); an ordinal is given the next free slot when first seen and keeps it, and once every slot
-//! is taken further ordinals are counted together as `other`. Recording a message is a
+//! its first FIDL message (a proxy that never does costs nothing for them); an ordinal is
+//! given the next free slot when first seen and keeps it, and once every slot is taken
+//! further ordinals are counted together as `other`. Recording a message is a
 //! scan of the taken slots and relaxed atomic adds: no kernel call, and no allocation after
 //! the first.
 

@@ -11,11 +11,11 @@
 //! pending hanging get never holds up an AddProxy on the same connection); nothing here waits
 //! for the proxy thread except RemoveProxy, which waits asynchronously for the drain it asked
 //! for. When the client closes the channel, whatever is still in flight for it is dropped.
-//! A message that is not a well-formed request (bad header, txid not fitting the method, unknown strict
-//! ordinal, undecodable body), a handle of the wrong type or without the required rights, or
-//! a second pending hanging get closes that connection with an epitaph (the request stream
-//! yields the error without shutting anything down, as in-tree, so the epitaph goes out in
-//! both builds); nothing else changes.
+//! A message that is not a well-formed request (bad header, txid not fitting the method,
+//! unknown strict ordinal, undecodable body), a handle of the wrong type or without the
+//! required rights, or a second pending hanging get closes that connection with an epitaph
+//! (the request stream yields the error without shutting anything down, as in-tree, so the
+//! epitaph goes out in both builds); nothing else changes.
 
 use crate::manager::{ManagerError, NewProxy, NewWakeSource, ProxyManager};
 use crate::wake_sources::ActiveSet;

@@ -303,9 +303,10 @@ impl State {
 ///
 /// Shared (behind `Arc`) by the FIDL server on the main thread, which registers and removes
 /// sources and waits for changes, and the proxy thread, whose monitors report activity, and
-/// whose ending proxies unregister their counters or make them linger (`crate::linger`, which
-/// also ends the lingers). Inspect reads it from the thread serving Inspect. The mutex is held for one short
-/// operation at a time, never across an await; `changed` is notified after it is released.
+/// whose ending proxies unregister their counters or make them linger (`crate::linger`,
+/// which also ends the lingers). Inspect reads it from the thread serving Inspect. The
+/// mutex is held for one short operation at a time, never across an await; `changed` is
+/// notified after it is released.
 pub struct WakeSources {
     state: Mutex<State>,
     changed: event_listener::Event,
