@@ -1,6 +1,6 @@
 //! Async events: spans that begin and end at any point, on any thread, told apart by an id.
 
-use crate::events::owned_args;
+use crate::events::{MAX_ARGS, owned_args};
 use crate::host::EventKind;
 use crate::{Arg, AsTraceStrRef, CategoryString, Id, TraceCategoryContext};
 use std::ffi::CStr;
@@ -57,11 +57,7 @@ pub fn async_begin<C: CategoryString, S: AsTraceStrRef>(
     name: S,
     args: &[Arg<'_>],
 ) {
-    let args = owned_args(args);
-    if let Some(context) = TraceCategoryContext::acquire(category) {
-        let kind = EventKind::AsyncBegin { id: id.into() };
-        context.write(name.as_trace_str().into_owned(), kind, args);
-    }
+    write_if_enabled(category, name, EventKind::AsyncBegin { id: id.into() }, args);
 }
 
 /// Writes the end event of the async span `id` if `category` is enabled.
@@ -71,10 +67,20 @@ pub fn async_end<C: CategoryString, S: AsTraceStrRef>(
     name: S,
     args: &[Arg<'_>],
 ) {
-    let args = owned_args(args);
+    write_if_enabled(category, name, EventKind::AsyncEnd { id: id.into() }, args);
+}
+
+/// Writes one event of `kind`; with `category` disabled, nothing is copied or written.
+/// Panics with more than 15 arguments, enabled or not.
+fn write_if_enabled<C: CategoryString, S: AsTraceStrRef>(
+    category: C,
+    name: S,
+    kind: EventKind,
+    args: &[Arg<'_>],
+) {
+    assert!(args.len() <= MAX_ARGS, "no more than 15 trace arguments are supported");
     if let Some(context) = TraceCategoryContext::acquire(category) {
-        let kind = EventKind::AsyncEnd { id: id.into() };
-        context.write(name.as_trace_str().into_owned(), kind, args);
+        context.write(name.as_trace_str().into_owned(), kind, owned_args(args));
     }
 }
 

@@ -4,7 +4,7 @@ use crate::host::{ArgData, EventKind};
 use crate::{Arg, AsTraceStrRef, Scope, TraceCategoryContext};
 
 /// The most arguments one event takes, as in-tree.
-const MAX_ARGS: usize = 15;
+pub(crate) const MAX_ARGS: usize = 15;
 
 pub(crate) fn owned_args(args: &[Arg<'_>]) -> Vec<(String, ArgData)> {
     assert!(args.len() <= MAX_ARGS, "no more than 15 trace arguments are supported");
