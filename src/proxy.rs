@@ -312,6 +312,15 @@ struct Forwarding<'a> {
     name: &'a str,
 }
 
+/// `Pending`; if a turn `progressed` (more may be queued without a wake to come), the task
+/// is scheduled again at once, behind the others on its thread.
+fn yield_if<T>(progressed: bool, cx: &mut Context<'_>) -> Poll<T> {
+    if progressed {
+        cx.waker().wake_by_ref();
+    }
+    Poll::Pending
+}
+
 /// Why forwarding stopped.
 enum Turn {
     /// A stop was requested; nothing was forwarded after it was seen.
@@ -438,12 +447,7 @@ impl Forwarding<'_> {
                         then: ProxyEnd::RemoteClosed,
                     });
                 }
-                _ => {
-                    if progressed {
-                        cx.waker().wake_by_ref();
-                    }
-                    return Poll::Pending;
-                }
+                _ => return yield_if(progressed, cx),
             };
             Poll::Ready(Turn::End(end))
         })
@@ -466,12 +470,7 @@ impl Forwarding<'_> {
             match self.turn_direction(incoming, cx, buffers, &mut progressed) {
                 Some(Batch::Failed(e)) => Poll::Ready(Turn::End(ProxyEnd::Failed(e))),
                 Some(_) => Poll::Ready(Turn::End(then.clone())),
-                None => {
-                    if progressed {
-                        cx.waker().wake_by_ref();
-                    }
-                    Poll::Pending
-                }
+                None => yield_if(progressed, cx),
             }
         })
     }
