@@ -7,7 +7,7 @@
 
 use diagnostics_assertions::{AnyProperty, NonZeroUintProperty, assert_data_tree};
 use diagnostics_reader::ArchiveReader;
-use fidl::endpoints::ServerEnd;
+use fidl::endpoints::{DiscoverableProtocolMarker, ServerEnd};
 use fidl_fuchsia_scheduler::{RoleManagerMarker, RoleManagerRequest, RoleManagerSetRoleResponse};
 use fidl_fuchsia_starnix_proxy::{
     ProxyManagerError, ProxyManagerMarker, ProxyManagerProxy, ProxyManagerRemoveProxyRequest,
@@ -87,6 +87,30 @@ struct Setup {
 }
 
 /// The running realm and a connection to the component.
+/// Adds the component as child `name` of `builder`: its ProxyManager exposed to the parent
+/// as `exposed_as`, the diagnostics dictionary routed to it.
+async fn add_manager(builder: &RealmBuilder, name: &str, exposed_as: &str) -> ChildRef {
+    let child = builder
+        .add_child(name, "#meta/proxy_manager.cm", ChildOptions::new().eager())
+        .await
+        .unwrap();
+    let protocol = Capability::protocol::<ProxyManagerMarker>().as_(exposed_as);
+    builder
+        .add_route(Route::new().capability(protocol).from(&child).to(Ref::parent()))
+        .await
+        .unwrap();
+    builder
+        .add_route(
+            Route::new()
+                .capability(Capability::dictionary("diagnostics"))
+                .from(Ref::parent())
+                .to(&child),
+        )
+        .await
+        .unwrap();
+    child
+}
+
 struct Realm {
     instance: RealmInstance,
     manager: ProxyManagerProxy,
@@ -95,28 +119,7 @@ struct Realm {
 impl Realm {
     async fn start(setup: Setup) -> Realm {
         let builder = RealmBuilder::new().await.unwrap();
-        let pm: ChildRef = builder
-            .add_child("proxy_manager", "#meta/proxy_manager.cm", ChildOptions::new().eager())
-            .await
-            .unwrap();
-        builder
-            .add_route(
-                Route::new()
-                    .capability(Capability::protocol::<ProxyManagerMarker>())
-                    .from(&pm)
-                    .to(Ref::parent()),
-            )
-            .await
-            .unwrap();
-        builder
-            .add_route(
-                Route::new()
-                    .capability(Capability::dictionary("diagnostics"))
-                    .from(Ref::parent())
-                    .to(&pm),
-            )
-            .await
-            .unwrap();
+        let pm = add_manager(&builder, "proxy_manager", ProxyManagerMarker::PROTOCOL_NAME).await;
         if let Some(requests) = setup.role_requests {
             let roles = builder
                 .add_local_child(

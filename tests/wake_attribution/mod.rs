@@ -6,10 +6,10 @@
 //! history and its bound, stuck sources from start to clear, the watch's `active_sources`,
 //! and one component instance per container.
 
-use super::{Realm, Setup, add, inspect_of, read_message, wait_for_active};
+use super::{Realm, Setup, add, add_manager, inspect_of, read_message, wait_for_active};
 use diagnostics_assertions::{AnyProperty, assert_data_tree};
 use fidl_fuchsia_starnix_proxy::{ProxyManagerMarker, ProxyManagerProxy, WakeSourceSpec};
-use fuchsia_component_test::{Capability, ChildOptions, RealmBuilder, Ref, Route};
+use fuchsia_component_test::RealmBuilder;
 use zx::Peered;
 
 /// Reads the component's Inspect until `done` holds for it; returns that snapshot. The
@@ -142,24 +142,7 @@ async fn one_instance_per_container_keeps_everything_separate() {
     let builder = RealmBuilder::new().await.unwrap();
     let containers = ["container_a", "container_b"];
     for name in containers {
-        let child = builder
-            .add_child(name, "#meta/proxy_manager.cm", ChildOptions::new().eager())
-            .await
-            .unwrap();
-        let protocol = Capability::protocol::<ProxyManagerMarker>().as_(protocol_of(name));
-        builder
-            .add_route(Route::new().capability(protocol).from(&child).to(Ref::parent()))
-            .await
-            .unwrap();
-        builder
-            .add_route(
-                Route::new()
-                    .capability(Capability::dictionary("diagnostics"))
-                    .from(Ref::parent())
-                    .to(&child),
-            )
-            .await
-            .unwrap();
+        add_manager(&builder, name, &protocol_of(name)).await;
     }
     let instance = builder.build().await.unwrap();
     let connect = |name: &str| {
