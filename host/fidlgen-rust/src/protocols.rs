@@ -429,7 +429,9 @@ fn proxy(
     );
     for m in methods {
         let params = params_decl(&m.request.params(names));
-        doc(out, &m.method.attributes, "    ");
+        if !matches!(m.method.kind, MethodKind::Event) {
+            doc(out, &m.method.attributes, "    ");
+        }
         match m.method.kind {
             MethodKind::TwoWay => {
                 let output = m.output(names);
@@ -545,7 +547,9 @@ fn sync_proxy(
     );
     for m in methods {
         let params = params_decl(&m.request.params(names));
-        doc(out, &m.method.attributes, "    ");
+        if !matches!(m.method.kind, MethodKind::Event) {
+            doc(out, &m.method.attributes, "    ");
+        }
         match m.method.kind {
             MethodKind::TwoWay => {
                 let _ = writeln!(
