@@ -12,9 +12,12 @@
 //!   the host `#[fuchsia::test]`.
 //! - [`trace_provider`]: a component that emits trace events creates a trace provider
 //!   (not an in-tree build check: without one, nothing it traces is ever recorded).
+//! - [`realm_children`]: a test starts only components its test package contains (in-tree,
+//!   any other fails to resolve at run time).
 //!
 //! Each check is a function returning its findings; the binaries (`check-gn-labels`,
-//! `check-manifest-includes`, `check-unit-test-binaries`, `check-trace-provider`) print
+//! `check-manifest-includes`, `check-unit-test-binaries`, `check-trace-provider`,
+//! `check-test-realm-children`) print
 //! them and exit 1 if there is any, for `.ci/run`.
 
 pub mod build_graph;
@@ -22,6 +25,7 @@ pub mod gn;
 pub mod includes;
 pub mod labels;
 pub mod log_settings;
+pub mod realm_children;
 pub mod trace_provider;
 pub mod unit_tests;
 

@@ -243,3 +243,45 @@ fn a_component_that_traces_creates_a_trace_provider() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn a_test_starts_only_components_its_package_contains() {
+    use intree_checks::realm_children;
+    let build = |package_deps: &str| {
+        parse(&format!(
+            "fuchsia_component_manifest(\"manifest\") {{\n  component_name = \"proxy_manager\"\n  \
+             manifest = \"meta/pm.cml\"\n}}\n\
+             fuchsia_component(\"component\") {{\n  cm_label = \":manifest\"\n}}\n\
+             rustc_test(\"integration_test\") {{\n  sources = [ \"tests/it.rs\" ]\n}}\n\
+             fuchsia_test_component(\"test_component\") {{\n  manifest = \"meta/t.cml\"\n  \
+             deps = [ \":integration_test\" ]\n}}\n\
+             fuchsia_test_package(\"tests\") {{\n  test_components = [ \":test_component\" ]\n  \
+             deps = [ {package_deps} ]\n}}\n"
+        ))
+        .unwrap()
+    };
+    let sources = tree(
+        "realm-children",
+        &[(
+            "tests/it.rs",
+            "add_child(\"pm\", \"#meta/proxy_manager.cm\"); add_child(\"t\", \"#meta/trace_manager.cm\");",
+        )],
+    );
+    let both = "\":component\", \"//src/performance/trace_manager:component_hermetic\"";
+    assert_eq!(
+        realm_children::check("BUILD.gn", &sources, &build(both)).unwrap(),
+        Vec::<String>::new()
+    );
+    let without_trace_manager =
+        realm_children::check("BUILD.gn", &sources, &build("\":component\"")).unwrap();
+    assert_eq!(without_trace_manager.len(), 1);
+    assert!(
+        without_trace_manager[0].contains("\"#meta/trace_manager.cm\""),
+        "{without_trace_manager:?}"
+    );
+    assert!(without_trace_manager[0].contains("test package \"tests\""));
+    let without_any = realm_children::check("BUILD.gn", &sources, &build("")).unwrap();
+    assert_eq!(without_any.len(), 2);
+    let missing_source = tree("realm-children-missing", &[]);
+    assert!(realm_children::check("BUILD.gn", &missing_source, &build(both)).is_err());
+}
