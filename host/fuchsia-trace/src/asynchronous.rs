@@ -1,9 +1,9 @@
 //! Async events: spans that begin and end at any point, on any thread, told apart by an id.
 
-use crate::events::{MAX_ARGS, owned_args};
-use crate::host::EventKind;
+use crate::events::check_args;
 use crate::{Arg, AsTraceStrRef, CategoryString, Id, TraceCategoryContext};
 use std::ffi::CStr;
+use trace_engine::EventPayload;
 
 /// An async span in progress (`async_enter!`): the begin event was written when it was made;
 /// the end event is written by [`AsyncScope::end`], with arguments, or when it drops,
@@ -57,7 +57,7 @@ pub fn async_begin<C: CategoryString, S: AsTraceStrRef>(
     name: S,
     args: &[Arg<'_>],
 ) {
-    write_if_enabled(category, name, EventKind::AsyncBegin { id: id.into() }, args);
+    write_if_enabled(category, name, EventPayload::AsyncBegin { id: id.into() }, args);
 }
 
 /// Writes the end event of the async span `id` if `category` is enabled.
@@ -67,20 +67,20 @@ pub fn async_end<C: CategoryString, S: AsTraceStrRef>(
     name: S,
     args: &[Arg<'_>],
 ) {
-    write_if_enabled(category, name, EventKind::AsyncEnd { id: id.into() }, args);
+    write_if_enabled(category, name, EventPayload::AsyncEnd { id: id.into() }, args);
 }
 
-/// Writes one event of `kind`; with `category` disabled, nothing is copied or written.
+/// Writes one event with `payload`; with `category` disabled, nothing is copied or written.
 /// Panics with more than 15 arguments, enabled or not.
 fn write_if_enabled<C: CategoryString, S: AsTraceStrRef>(
     category: C,
     name: S,
-    kind: EventKind,
+    payload: EventPayload,
     args: &[Arg<'_>],
 ) {
-    assert!(args.len() <= MAX_ARGS, "no more than 15 trace arguments are supported");
+    check_args(args);
     if let Some(context) = TraceCategoryContext::acquire(category) {
-        context.write(name.as_trace_str().into_owned(), kind, owned_args(args));
+        context.write(&name.as_trace_str(), payload, args);
     }
 }
 
@@ -91,10 +91,6 @@ pub fn async_instant<S: AsTraceStrRef>(
     name: S,
     args: &[Arg<'_>],
 ) {
-    let args = owned_args(args);
-    context.write(
-        name.as_trace_str().into_owned(),
-        EventKind::AsyncInstant { id: id.into() },
-        args,
-    );
+    check_args(args);
+    context.write(&name.as_trace_str(), EventPayload::AsyncInstant { id: id.into() }, args);
 }

@@ -1,14 +1,21 @@
 //! Duration, instant and counter events.
 
-use crate::host::{ArgData, EventKind};
 use crate::{Arg, AsTraceStrRef, Scope, TraceCategoryContext};
+use trace_engine::EventPayload;
 
 /// The most arguments one event takes, as in-tree.
 pub(crate) const MAX_ARGS: usize = 15;
 
-pub(crate) fn owned_args(args: &[Arg<'_>]) -> Vec<(String, ArgData)> {
+pub(crate) fn check_args(args: &[Arg<'_>]) {
     assert!(args.len() <= MAX_ARGS, "no more than 15 trace arguments are supported");
-    args.iter().map(|arg| (arg.key.to_owned(), arg.value.clone())).collect()
+}
+
+pub(crate) fn record_scope(scope: Scope) -> trace_engine::Scope {
+    match scope {
+        Scope::Thread => trace_engine::Scope::Thread,
+        Scope::Process => trace_engine::Scope::Process,
+        Scope::Global => trace_engine::Scope::Global,
+    }
 }
 
 /// Writes an instant event through `context`. Panics with more than 15 arguments.
@@ -18,8 +25,9 @@ pub fn instant<S: AsTraceStrRef>(
     scope: Scope,
     args: &[Arg<'_>],
 ) {
-    let args = owned_args(args);
-    context.write(name.as_trace_str().into_owned(), EventKind::Instant { scope }, args);
+    check_args(args);
+    let scope = record_scope(scope);
+    context.write(&name.as_trace_str(), EventPayload::Instant { scope }, args);
 }
 
 /// Writes a counter event: each argument is one numeric series of the counter `counter_id`
@@ -32,31 +40,40 @@ pub fn counter<S: AsTraceStrRef>(
     args: &[Arg<'_>],
 ) {
     assert!(!args.is_empty(), "trace counter args must include at least one numeric argument");
-    let args = owned_args(args);
-    context.write(name.as_trace_str().into_owned(), EventKind::Counter { id: counter_id }, args);
+    check_args(args);
+    context.write(&name.as_trace_str(), EventPayload::Counter { id: counter_id }, args);
 }
 
-/// A duration in progress: the begin event is written now, the end event when this drops.
+/// A duration in progress: one complete-duration event, with the arguments given at its
+/// start, is written when this drops (as in-tree).
 #[must_use = "the duration ends when this value drops"]
-pub struct DurationScope {
+pub struct DurationScope<'a, S: AsTraceStrRef> {
     context: TraceCategoryContext,
-    name: String,
+    name: S,
+    args: &'a [Arg<'a>],
+    /// When the duration began, monotonic nanoseconds.
+    start_nanos: i64,
 }
 
-impl Drop for DurationScope {
+impl<S: AsTraceStrRef> Drop for DurationScope<'_, S> {
     fn drop(&mut self) {
-        self.context.write(std::mem::take(&mut self.name), EventKind::DurationEnd, Vec::new());
+        let end_ticks = u64::try_from(zx::MonotonicInstant::get().into_nanos()).unwrap_or_default();
+        self.context.write_at(
+            self.start_nanos,
+            &self.name.as_trace_str(),
+            EventPayload::DurationComplete { end_ticks },
+            self.args,
+        );
     }
 }
 
-/// Begins a duration named `name`; it ends when the returned scope drops.
-pub fn duration<S: AsTraceStrRef>(
+/// Begins a duration named `name`; it is written, with `args`, when the returned scope
+/// drops. Panics with more than 15 arguments.
+pub fn duration<'a, S: AsTraceStrRef>(
     context: TraceCategoryContext,
     name: S,
-    args: &[Arg<'_>],
-) -> DurationScope {
-    let args = owned_args(args);
-    let name = name.as_trace_str().into_owned();
-    context.write(name.clone(), EventKind::DurationBegin, args);
-    DurationScope { context, name }
+    args: &'a [Arg<'a>],
+) -> DurationScope<'a, S> {
+    check_args(args);
+    DurationScope { context, name, args, start_nanos: zx::MonotonicInstant::get().into_nanos() }
 }

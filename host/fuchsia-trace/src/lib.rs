@@ -4,25 +4,31 @@
 //! `//src/lib/trace/rust:trace`): the same macros (`duration!`, `instant!`, `counter!`,
 //! `async_enter!`, `async_instant!`), functions and `AsyncScope`, with category names
 //! `CategoryString` (static) and event names `AsTraceStrRef` (static or owned strings).
-//! On Fuchsia the trace engine writes records into a buffer shared with the trace manager,
-//! only in a process that created a trace provider (`fuchsia_trace_provider`), and only
-//! for categories enabled by the running trace session. On the host the "trace manager" is
-//! [`host::Session`]: while no session is active every macro costs one relaxed atomic load
-//! and evaluates none of its arguments; while sessions are active, events of their
-//! categories emitted by a component instance that created a provider are recorded in
-//! memory with the emitting thread and component moniker, for tests to inspect.
+//! As on Fuchsia, events are FXT records written into the buffer a trace session handed the
+//! component's trace provider, only while that provider is started and only for the
+//! session's categories ([`host`]: the engine the host `fuchsia_trace_provider` drives;
+//! the host trace manager reads the buffers and streams them to the session's socket).
+//! While no provider in the process is started, every macro costs one relaxed atomic load
+//! and evaluates none of its arguments.
 
 mod args;
 mod asynchronous;
+mod context;
+mod engine;
 mod events;
-pub mod host;
-mod session;
 mod strings;
+
+/// Host-only: the trace engine of the calling component's provider, which the host
+/// `fuchsia_trace_provider` drives on behalf of the trace manager.
+pub mod host {
+    pub use crate::engine::{Engine, EngineError, TICKS_PER_SECOND, engine};
+    pub use trace_engine::BufferingMode;
+}
 
 pub use args::{Arg, ArgValue};
 pub use asynchronous::{AsyncScope, async_begin, async_end, async_enter, async_instant};
+pub use context::{CategoryString, TraceCategoryContext, category_enabled, is_enabled};
 pub use events::{DurationScope, counter, duration, instant};
-pub use session::{CategoryString, TraceCategoryContext, category_enabled, is_enabled};
 pub use strings::AsTraceStrRef;
 
 /// The scope of an instant event.
@@ -68,7 +74,8 @@ impl From<Id> for u64 {
     }
 }
 
-/// Records a duration from this statement to the end of the enclosing block.
+/// Records a duration from this statement to the end of the enclosing block: one
+/// complete-duration event, written at the end with the arguments evaluated at the start.
 ///
 /// `duration!("category", "name", "key" => value, ...)`; category and name are
 /// `&'static str` or `&'static CStr`. The arguments are evaluated only when the category
@@ -76,14 +83,12 @@ impl From<Id> for u64 {
 #[macro_export]
 macro_rules! duration {
     ($category:expr, $name:expr $(, $key:expr => $val:expr)* $(,)?) => {
+        let args;
         let _scope = if let ::std::option::Option::Some(context) =
             $crate::TraceCategoryContext::acquire($category)
         {
-            ::std::option::Option::Some($crate::duration(
-                context,
-                $name,
-                &[$($crate::ArgValue::of($key, $val)),*],
-            ))
+            args = [$($crate::ArgValue::of($key, $val)),*];
+            ::std::option::Option::Some($crate::duration(context, $name, &args))
         } else {
             ::std::option::Option::None
         };
