@@ -18,6 +18,7 @@ mod name;
 mod policy;
 mod rights;
 mod signals;
+mod socket;
 mod status;
 pub mod sys;
 mod thread;
@@ -37,6 +38,9 @@ pub use message_buf::{MessageBuf, MessageBufEtc};
 pub use name::Name;
 pub use rights::Rights;
 pub use signals::Signals;
+pub use socket::{
+    Socket, SocketInfo, SocketOpts, SocketReadOpts, SocketWriteDisposition, SocketWriteOpts,
+};
 pub use status::{Status, ok};
 pub use thread::Thread;
 pub use time::{
