@@ -9,6 +9,7 @@
 mod channel;
 mod counter;
 mod event;
+mod fifo;
 mod handle;
 pub mod host;
 mod identity;
@@ -29,6 +30,7 @@ mod wait;
 pub use channel::{Channel, ChannelReadResult};
 pub use counter::Counter;
 pub use event::{Event, EventPair};
+pub use fifo::{Fifo, UnspecifiedFifoElement};
 pub use handle::{
     AsHandleRef, Handle, HandleBased, HandleBasicInfo, HandleDisposition, HandleInfo, HandleOp,
     HandleRef, NullableHandle, Peered, Unowned, WaitResult,

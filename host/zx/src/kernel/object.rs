@@ -3,6 +3,7 @@
 use super::channel::ChannelEndpoint;
 use super::counter::CounterObject;
 use super::event::{EventObject, EventPairEndpoint};
+use super::fifo::FifoEndpoint;
 use super::peered::{EndState, PeeredEndpoint};
 use super::signal_state::SignalState;
 use super::socket::SocketEndpoint;
@@ -42,6 +43,7 @@ pub(crate) enum KernelObject {
     Vmo(Arc<VmoObject>),
     Thread(Arc<ThreadObject>),
     Socket(Arc<SocketEndpoint>),
+    Fifo(Arc<FifoEndpoint>),
 }
 
 impl KernelObject {
@@ -54,6 +56,7 @@ impl KernelObject {
             KernelObject::Vmo(o) => &o.header,
             KernelObject::Thread(o) => &o.header,
             KernelObject::Socket(o) => &o.header,
+            KernelObject::Fifo(o) => &o.header,
         }
     }
 
@@ -66,6 +69,7 @@ impl KernelObject {
             KernelObject::Vmo(_) => ObjectType::VMO,
             KernelObject::Thread(_) => ObjectType::THREAD,
             KernelObject::Socket(_) => ObjectType::SOCKET,
+            KernelObject::Fifo(_) => ObjectType::FIFO,
         }
     }
 
@@ -75,6 +79,7 @@ impl KernelObject {
             KernelObject::Channel(o) => o.peer_koid,
             KernelObject::EventPair(o) => o.peer_koid,
             KernelObject::Socket(o) => o.peer_koid,
+            KernelObject::Fifo(o) => o.peer_koid,
             _ => Koid::from_raw(crate::sys::ZX_KOID_INVALID),
         }
     }
@@ -97,6 +102,7 @@ impl KernelObject {
             KernelObject::Channel(o) => o.with_peer(|peer| f(&peer.header.signals)),
             KernelObject::EventPair(o) => o.with_peer(|peer| f(&peer.header.signals)),
             KernelObject::Socket(o) => peer_signals_of(o, f),
+            KernelObject::Fifo(o) => peer_signals_of(o, f),
             _ => Err(Status::NOT_SUPPORTED),
         }
     }
@@ -113,6 +119,7 @@ impl KernelObject {
                 KernelObject::Channel(o) => o.on_zero_handles(),
                 KernelObject::EventPair(o) => o.on_zero_handles(),
                 KernelObject::Socket(o) => o.on_zero_handles(),
+                KernelObject::Fifo(o) => o.on_zero_handles(),
                 KernelObject::Event(_)
                 | KernelObject::Counter(_)
                 | KernelObject::Vmo(_)

@@ -1,4 +1,4 @@
-//! Peered objects whose two ends share one lock: sockets.
+//! Peered objects whose two ends share one lock: sockets and FIFOs.
 //!
 //! Follows the kernel's `PeeredDispatcher` / `PeerHolder` (`zircon/kernel/object/include/
 //! object/dispatcher.h`): both ends of a socket or FIFO are guarded by one lock held in a
