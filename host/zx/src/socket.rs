@@ -274,7 +274,8 @@ impl Socket {
         Ok(unsafe { std::slice::from_raw_parts_mut(valid.as_mut_ptr().cast(), valid.len()) })
     }
 
-    /// Disables this end's writes: the peer reads what is queued, then BAD_STATE.
+    /// Disables the peer's writes: they fail with BAD_STATE, and this end reads what is
+    /// queued, then BAD_STATE.
     pub fn half_close(&self) -> Result<(), Status> {
         self.set_disposition(None, Some(SocketWriteDisposition::Disabled))
     }

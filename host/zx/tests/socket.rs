@@ -206,7 +206,7 @@ fn disable_write_with_set_disposition() {
     disable_write(true, true);
 }
 
-// The in-tree `socket_basic` / `socket_disposition`: `half_close` disables this end's
+// The in-tree `socket_basic` / `socket_disposition`: `half_close` disables the peer's
 // writes; `set_disposition(None, None)` changes nothing.
 #[test]
 fn half_close_and_no_op_disposition() {
