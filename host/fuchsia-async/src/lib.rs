@@ -11,7 +11,11 @@ mod runtime;
 
 pub use handle::channel::{Channel, RecvEtcMsg, RecvMsg};
 pub use handle::on_signals::{OnSignals, OnSignalsRef};
-pub use handle::rwhandle::{RWHandle, ReadableHandle, ReadableState};
+pub use handle::rwhandle::{
+    DefaultRWHandleSpec, RWHandle, RWHandleSpec, ReadableHandle, ReadableState, WritableHandle,
+    WritableState,
+};
+pub use handle::socket::{DatagramStream, Socket};
 
 pub use runtime::executor::{
     LocalExecutor, LocalExecutorBuilder, SendExecutor, SendExecutorBuilder, TestExecutor,

@@ -9,6 +9,7 @@
 mod channel;
 mod counter;
 mod event;
+mod fifo;
 mod handle;
 pub mod host;
 mod identity;
@@ -18,6 +19,7 @@ mod name;
 mod policy;
 mod rights;
 mod signals;
+mod socket;
 mod status;
 pub mod sys;
 mod thread;
@@ -28,6 +30,7 @@ mod wait;
 pub use channel::{Channel, ChannelReadResult};
 pub use counter::Counter;
 pub use event::{Event, EventPair};
+pub use fifo::{Fifo, UnspecifiedFifoElement};
 pub use handle::{
     AsHandleRef, Handle, HandleBased, HandleBasicInfo, HandleDisposition, HandleInfo, HandleOp,
     HandleRef, NullableHandle, Peered, Unowned, WaitResult,
@@ -37,6 +40,9 @@ pub use message_buf::{MessageBuf, MessageBufEtc};
 pub use name::Name;
 pub use rights::Rights;
 pub use signals::Signals;
+pub use socket::{
+    Socket, SocketInfo, SocketOpts, SocketReadOpts, SocketWriteDisposition, SocketWriteOpts,
+};
 pub use status::{Status, ok};
 pub use thread::Thread;
 pub use time::{

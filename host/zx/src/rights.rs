@@ -47,6 +47,12 @@ bitflags::bitflags! {
         const COUNTER_DEFAULT = Self::BASIC.bits() | Self::IO.bits() | Self::SIGNAL.bits();
         const THREAD_DEFAULT = Self::BASIC.bits() | Self::IO.bits() | Self::PROPERTY.bits()
             | Self::SIGNAL.bits() | Self::MANAGE_THREAD.bits();
+        /// `ZX_DEFAULT_SOCKET_RIGHTS`.
+        const SOCKET_DEFAULT = Self::BASIC.bits() | Self::IO.bits() | Self::PROPERTY.bits()
+            | Self::SIGNAL.bits() | Self::SIGNAL_PEER.bits() | Self::MANAGE_SOCKET.bits();
+        /// `ZX_DEFAULT_FIFO_RIGHTS`.
+        const FIFO_DEFAULT = Self::BASIC.bits() | Self::IO.bits() | Self::SIGNAL.bits()
+            | Self::SIGNAL_PEER.bits();
         const VMO_DEFAULT = Self::BASIC.bits() | Self::IO.bits() | Self::PROPERTY.bits()
             | Self::MAP.bits() | Self::SIGNAL.bits();
     }
@@ -62,5 +68,7 @@ mod tests {
         assert_eq!(Rights::COUNTER_DEFAULT.bits(), 0xD00F);
         assert!(!Rights::CHANNEL_DEFAULT.contains(Rights::DUPLICATE));
         assert_eq!(Rights::SAME_RIGHTS.bits(), 0x8000_0000);
+        assert_eq!(Rights::SOCKET_DEFAULT.bits(), 0x10_f0cf);
+        assert_eq!(Rights::FIFO_DEFAULT.bits(), 0xf00f);
     }
 }

@@ -38,6 +38,22 @@ bitflags::bitflags! {
         const COUNTER_SIGNALED = Self::OBJECT_SIGNALED.bits();
         /// `ZX_VMO_ZERO_CHILDREN`: asserted while a VMO has no children (always on the host).
         const VMO_ZERO_CHILDREN = Self::OBJECT_SIGNALED.bits();
+
+        const SOCKET_READABLE = Self::OBJECT_READABLE.bits();
+        const SOCKET_WRITABLE = Self::OBJECT_WRITABLE.bits();
+        const SOCKET_PEER_CLOSED = Self::OBJECT_PEER_CLOSED.bits();
+        /// The peer's writes are disabled (`zx_socket_set_disposition`).
+        const SOCKET_PEER_WRITE_DISABLED = Self::OBJECT_4.bits();
+        /// This end's writes are disabled (`zx_socket_set_disposition`).
+        const SOCKET_WRITE_DISABLED = Self::OBJECT_5.bits();
+        /// `__ZX_OBJECT_SIGNAL_10`; never asserted on the host (no socket thresholds).
+        const SOCKET_READ_THRESHOLD = 1 << 10;
+        /// `__ZX_OBJECT_SIGNAL_11`; never asserted on the host (no socket thresholds).
+        const SOCKET_WRITE_THRESHOLD = 1 << 11;
+
+        const FIFO_READABLE = Self::OBJECT_READABLE.bits();
+        const FIFO_WRITABLE = Self::OBJECT_WRITABLE.bits();
+        const FIFO_PEER_CLOSED = Self::OBJECT_PEER_CLOSED.bits();
     }
 }
 
@@ -54,5 +70,10 @@ mod tests {
         assert_eq!(Signals::USER_0.bits(), 1 << 24);
         assert_eq!(Signals::COUNTER_SIGNALED.bits(), 0x8);
         assert_eq!(Signals::VMO_ZERO_CHILDREN.bits(), 0x8);
+        assert_eq!(Signals::SOCKET_PEER_WRITE_DISABLED.bits(), 0x10);
+        assert_eq!(Signals::SOCKET_WRITE_DISABLED.bits(), 0x20);
+        assert_eq!(Signals::SOCKET_READ_THRESHOLD.bits(), 0x400);
+        assert_eq!(Signals::SOCKET_WRITE_THRESHOLD.bits(), 0x800);
+        assert_eq!(Signals::FIFO_PEER_CLOSED.bits(), 0x4);
     }
 }

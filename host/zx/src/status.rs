@@ -119,6 +119,13 @@ impl fmt::Display for Status {
 
 impl std::error::Error for Status {}
 
+impl Status {
+    /// The status as an `std::io::Error` (what `From<Status>` gives), as in-tree.
+    pub fn into_io_error(self) -> std::io::Error {
+        self.into()
+    }
+}
+
 impl From<Status> for std::io::Error {
     fn from(status: Status) -> std::io::Error {
         std::io::Error::other(status)

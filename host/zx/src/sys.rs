@@ -36,3 +36,28 @@ pub const ZX_OK: zx_status_t = 0;
 
 /// Size of an object name buffer, NUL included.
 pub const ZX_MAX_NAME_LEN: usize = 32;
+
+/// `zx_socket_create` options: a byte stream (0) or a datagram socket.
+pub const ZX_SOCKET_STREAM: u32 = 0;
+pub const ZX_SOCKET_DATAGRAM: u32 = 1 << 0;
+/// `zx_socket_read` option: leave the bytes read in the socket.
+pub const ZX_SOCKET_PEEK: u32 = 1 << 3;
+/// `zx_socket_set_disposition` values.
+pub const ZX_SOCKET_DISPOSITION_WRITE_DISABLED: u32 = 1 << 0;
+pub const ZX_SOCKET_DISPOSITION_WRITE_ENABLED: u32 = 1 << 1;
+
+/// The most bytes a FIFO's elements may take (`elem_count * elem_size`).
+pub const ZX_FIFO_MAX_SIZE_BYTES: u32 = 4096;
+
+/// `ZX_INFO_SOCKET`.
+#[repr(C)]
+#[derive(Copy, Clone, Debug, Default, Eq, PartialEq)]
+pub struct zx_info_socket_t {
+    pub options: u32,
+    pub padding1: [u8; 4],
+    pub rx_buf_max: usize,
+    pub rx_buf_size: usize,
+    pub rx_buf_available: usize,
+    pub tx_buf_max: usize,
+    pub tx_buf_size: usize,
+}

@@ -3,3 +3,4 @@
 pub(crate) mod channel;
 pub(crate) mod on_signals;
 pub(crate) mod rwhandle;
+pub(crate) mod socket;

@@ -3,7 +3,10 @@
 use super::channel::ChannelEndpoint;
 use super::counter::CounterObject;
 use super::event::{EventObject, EventPairEndpoint};
+use super::fifo::FifoEndpoint;
+use super::peered::{EndState, PeeredEndpoint};
 use super::signal_state::SignalState;
+use super::socket::SocketEndpoint;
 use super::thread::ThreadObject;
 use super::vmo::VmoObject;
 use crate::identity::new_koid;
@@ -39,6 +42,8 @@ pub(crate) enum KernelObject {
     Counter(Arc<CounterObject>),
     Vmo(Arc<VmoObject>),
     Thread(Arc<ThreadObject>),
+    Socket(Arc<SocketEndpoint>),
+    Fifo(Arc<FifoEndpoint>),
 }
 
 impl KernelObject {
@@ -50,6 +55,8 @@ impl KernelObject {
             KernelObject::Counter(o) => &o.header,
             KernelObject::Vmo(o) => &o.header,
             KernelObject::Thread(o) => &o.header,
+            KernelObject::Socket(o) => &o.header,
+            KernelObject::Fifo(o) => &o.header,
         }
     }
 
@@ -61,6 +68,8 @@ impl KernelObject {
             KernelObject::Counter(_) => ObjectType::COUNTER,
             KernelObject::Vmo(_) => ObjectType::VMO,
             KernelObject::Thread(_) => ObjectType::THREAD,
+            KernelObject::Socket(_) => ObjectType::SOCKET,
+            KernelObject::Fifo(_) => ObjectType::FIFO,
         }
     }
 
@@ -69,6 +78,8 @@ impl KernelObject {
         match self {
             KernelObject::Channel(o) => o.peer_koid,
             KernelObject::EventPair(o) => o.peer_koid,
+            KernelObject::Socket(o) => o.peer_koid,
+            KernelObject::Fifo(o) => o.peer_koid,
             _ => Koid::from_raw(crate::sys::ZX_KOID_INVALID),
         }
     }
@@ -90,6 +101,8 @@ impl KernelObject {
         match self {
             KernelObject::Channel(o) => o.with_peer(|peer| f(&peer.header.signals)),
             KernelObject::EventPair(o) => o.with_peer(|peer| f(&peer.header.signals)),
+            KernelObject::Socket(o) => peer_signals_of(o, f),
+            KernelObject::Fifo(o) => peer_signals_of(o, f),
             _ => Err(Status::NOT_SUPPORTED),
         }
     }
@@ -105,6 +118,8 @@ impl KernelObject {
             match self {
                 KernelObject::Channel(o) => o.on_zero_handles(),
                 KernelObject::EventPair(o) => o.on_zero_handles(),
+                KernelObject::Socket(o) => o.on_zero_handles(),
+                KernelObject::Fifo(o) => o.on_zero_handles(),
                 KernelObject::Event(_)
                 | KernelObject::Counter(_)
                 | KernelObject::Vmo(_)
@@ -112,4 +127,18 @@ impl KernelObject {
             }
         }
     }
+}
+
+/// Runs `f` on the peer's signals under the pair lock; PEER_CLOSED once the peer is gone.
+fn peer_signals_of<S: EndState>(
+    end: &PeeredEndpoint<S>,
+    f: impl FnOnce(&SignalState),
+) -> Result<(), Status> {
+    end.with_pair(|_, peer| match peer {
+        Some(peer) => {
+            f(peer.signals);
+            Ok(())
+        }
+        None => Err(Status::PEER_CLOSED),
+    })
 }
