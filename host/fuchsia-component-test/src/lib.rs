@@ -26,6 +26,12 @@
 //! }
 //! ```
 
+// The host builds of the platform components test packages include beside their own
+// (`//src/performance/trace_manager:component_hermetic`, `#meta/trace_manager.cm`): linked
+// here so that their `#[fuchsia::main]` entries are registered in every test binary that
+// builds realms.
+use trace_manager as _;
+
 mod builder;
 mod config;
 pub mod error;
