@@ -153,8 +153,12 @@ impl Engine {
     /// records end and how many were dropped. Does nothing unless started.
     pub fn stop(&self) {
         let mut state = self.write();
-        let State::Started { buffer, mode, categories } = std::mem::take(&mut *state) else {
-            return;
+        let (buffer, mode, categories) = match std::mem::take(&mut *state) {
+            State::Started { buffer, mode, categories } => (buffer, mode, categories),
+            other => {
+                *state = other;
+                return;
+            }
         };
         STARTED.fetch_sub(1, Ordering::Relaxed);
         match buffer.stop() {

@@ -262,3 +262,12 @@ fn a_span_whose_engine_stopped_writes_no_end() {
     assert_eq!(names(&begun), ["s"]);
     assert_eq!(names(&recording.events()), ["s"]);
 }
+
+#[test]
+fn stopping_an_engine_that_never_started_keeps_its_buffer() {
+    let recording = initialized("stop-unstarted", &["unstarted-cat"], common::BUFFER_BYTES);
+    recording.engine.stop();
+    recording.engine.start(Vec::new()).expect("still initialized");
+    instant!("unstarted-cat", "kept", Scope::Process);
+    assert_eq!(names(&recording.events()), ["kept"]);
+}
