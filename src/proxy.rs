@@ -677,7 +677,6 @@ fn monitor_counter<'a>(
             registration.stats.record_wake();
             if let Some(kind) = cause {
                 registration.stats.methods.record_activation(kind);
-                trace_waking_message(name, kind);
             }
             cause
         } else {
@@ -685,15 +684,21 @@ fn monitor_counter<'a>(
             None
         };
         // The container's pending messages as a counter track, sampled at each change (one
-        // counter read per activation or deactivation, and only while `power` is traced).
+        // counter read per activation or deactivation, and only while `power` is traced),
+        // before the registry tells anyone of the change.
         fuchsia_trace::counter!(
             "power",
             "proxy_manager:pending_messages",
             id,
             "pending" => counter.read().unwrap_or_default().max(0)
         );
+        // Begins or ends the activation's trace span, so that the waking message's instant
+        // falls inside it.
         let ordinal = cause.and_then(MessageKind::ordinal);
         registration.wake_sources.set_active_with_ordinal(id, active, ordinal);
+        if let Some(kind) = cause {
+            trace_waking_message(name, kind);
+        }
     };
     let what = CounterOf(name);
     wake_monitor::watch(counter.as_handle_ref(), zx::Signals::COUNTER_POSITIVE, on_change, what)

@@ -13,6 +13,7 @@ use fidl_fuchsia_starnix_proxy::{
     ProxyManagerError, ProxyManagerMarker, ProxyManagerProxy, ProxyManagerRemoveProxyRequest,
     ProxyManagerRemoveWakeSourceRequest, ProxySpec, WakeSourceSpec,
 };
+use fidl_fuchsia_tracing_controller::{ProvisionerMarker, ProvisionerProxy};
 use fuchsia_async as fasync;
 use fuchsia_component::server::ServiceFs;
 use fuchsia_component_test::{
@@ -35,6 +36,9 @@ mod attribution;
 
 #[path = "wake_attribution/mod.rs"]
 mod wake_attribution;
+
+#[path = "trace/mod.rs"]
+mod trace;
 
 /// (thread name, role) pairs a RoleManager was asked for.
 type RoleRequests = mpsc::UnboundedSender<(String, String)>;
@@ -84,6 +88,9 @@ struct Setup {
     max_activation_history: Option<u32>,
     stuck_threshold_ms: Option<u32>,
     max_ordinals_per_proxy: Option<u32>,
+    /// Adds the hermetic trace manager, its registry routed to the component and its
+    /// provisioner to the test.
+    trace_manager: bool,
 }
 
 /// The running realm and a connection to the component.
@@ -111,9 +118,47 @@ async fn add_manager(builder: &RealmBuilder, name: &str, exposed_as: &str) -> Ch
     child
 }
 
+/// Adds the hermetic trace manager (`//src/performance/trace_manager:component_hermetic`):
+/// its registry routed to `traced`, its provisioner to the test.
+async fn add_trace_manager(builder: &RealmBuilder, traced: &ChildRef) {
+    let trace_manager = builder
+        .add_child("trace_manager", "#meta/trace_manager.cm", ChildOptions::new())
+        .await
+        .unwrap();
+    builder
+        .add_route(
+            Route::new()
+                .capability(Capability::protocol_by_name("fuchsia.tracing.provider.Registry"))
+                .from(&trace_manager)
+                .to(traced),
+        )
+        .await
+        .unwrap();
+    builder
+        .add_route(
+            Route::new()
+                .capability(Capability::protocol::<ProvisionerMarker>())
+                .from(&trace_manager)
+                .to(Ref::parent()),
+        )
+        .await
+        .unwrap();
+    builder
+        .add_route(
+            Route::new()
+                .capability(Capability::dictionary("diagnostics"))
+                .from(Ref::parent())
+                .to(&trace_manager),
+        )
+        .await
+        .unwrap();
+}
+
 struct Realm {
     instance: RealmInstance,
     manager: ProxyManagerProxy,
+    /// The trace manager's provisioner, with `Setup::trace_manager`.
+    provisioner: Option<ProvisionerProxy>,
 }
 
 impl Realm {
@@ -139,6 +184,9 @@ impl Realm {
                 .await
                 .unwrap();
         }
+        if setup.trace_manager {
+            add_trace_manager(&builder, &pm).await;
+        }
         let overrides = [
             ("max_proxies", setup.max_proxies),
             ("max_wake_sources", setup.max_wake_sources),
@@ -157,7 +205,10 @@ impl Realm {
         let instance = builder.build().await.unwrap();
         let manager =
             instance.root.connect_to_protocol_at_exposed_dir::<ProxyManagerProxy>().unwrap();
-        Realm { instance, manager }
+        let provisioner = setup.trace_manager.then(|| {
+            instance.root.connect_to_protocol_at_exposed_dir::<ProvisionerProxy>().unwrap()
+        });
+        Realm { instance, manager, provisioner }
     }
 
     fn connect(&self) -> ProxyManagerProxy {

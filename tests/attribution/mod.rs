@@ -12,7 +12,7 @@ use super::{Pair, Realm, Setup, add, wait_for_active};
 use diagnostics_assertions::assert_data_tree;
 
 /// A FIDL request of `ordinal` with an 8-byte body: 24 bytes.
-fn fidl_request(ordinal: u64) -> Vec<u8> {
+pub(super) fn fidl_request(ordinal: u64) -> Vec<u8> {
     let mut message = request_header(1, ordinal);
     message.extend([0; 8]);
     message
@@ -27,14 +27,14 @@ fn epitaph() -> Vec<u8> {
 }
 
 /// Sends `message` from the remote and waits for it in the container.
-async fn deliver(pair: &Pair, message: &[u8]) {
+pub(super) async fn deliver(pair: &Pair, message: &[u8]) {
     pair.remote.write(message, &mut []).unwrap();
     read_message(&pair.container).await;
 }
 
 /// Lets the container handle everything it was sent, and waits until the component reports
 /// the proxy's source inactive.
-async fn handle_all(realm: &Realm, pair: &Pair) {
+pub(super) async fn handle_all(realm: &Realm, pair: &Pair) {
     let pending = pair.counter.read().unwrap();
     pair.counter.add(-pending).unwrap();
     wait_for_active(&realm.manager, &[]).await;
