@@ -17,13 +17,19 @@
 //! sources the component itself marks stuck (its `stuck_threshold_ms` is set to
 //! `--stuck-after-ms`) with the health it reports.
 //!
+//! The realm also holds the hermetic trace manager: the run is traced in category `power`
+//! (one span per activation, per wake source), and the trace is written as FXT to
+//! `--trace-out` (default `proxy_manager_demo.fxt` in the temporary directory), for a trace
+//! viewer such as ui.perfetto.dev, and summarised.
+//!
 //! With `--json`, stdout holds only one JSON document (`{"proxies", "container", "stuck",
-//! "component", "inspect"}`) and the narrative goes to stderr.
+//! "component", "trace", "inspect"}`) and the narrative goes to stderr.
 
 mod attribution;
 mod container;
 mod narrative;
 mod remote;
+mod trace;
 
 use anyhow::Context;
 use argh::FromArgs;
@@ -34,6 +40,7 @@ use fidl_fuchsia_starnix_proxy::{
     ProxyManagerMarker, ProxyManagerProxy, ProxyManagerRemoveProxyRequest, ProxySpec,
     WakeSourceSpec,
 };
+use fidl_fuchsia_tracing_controller::{ProvisionerMarker, ProvisionerProxy};
 use fuchsia_async as fasync;
 use fuchsia_component::server::ServiceFs;
 use fuchsia_component_test::{
@@ -60,10 +67,14 @@ struct Flags {
     /// the component's `stuck_threshold_ms` (default 1000)
     #[argh(option, default = "1000")]
     stuck_after_ms: u32,
-    /// print one JSON document (attribution, container, stuck sources, Inspect) on stdout,
-    /// and the narrative on stderr
+    /// print one JSON document (attribution, container, stuck sources, trace, Inspect) on
+    /// stdout, and the narrative on stderr
     #[argh(switch)]
     json: bool,
+    /// where to write the trace (FXT); default proxy_manager_demo.fxt in the temporary
+    /// directory
+    #[argh(option)]
+    trace_out: Option<std::path::PathBuf>,
 }
 
 /// The FIDL event ordinals each demo peer sends (the second every fifth message).
@@ -142,14 +153,36 @@ async fn build_realm(
                 .to(&manager),
         )
         .await?;
+    // The hermetic trace manager: its registry for the component's trace provider, its
+    // provisioner for the demo.
+    let trace_manager =
+        builder.add_child("trace_manager", "#meta/trace_manager.cm", ChildOptions::new()).await?;
     builder
         .add_route(
             Route::new()
-                .capability(Capability::dictionary("diagnostics"))
-                .from(Ref::parent())
+                .capability(Capability::protocol_by_name("fuchsia.tracing.provider.Registry"))
+                .from(&trace_manager)
                 .to(&manager),
         )
         .await?;
+    builder
+        .add_route(
+            Route::new()
+                .capability(Capability::protocol::<ProvisionerMarker>())
+                .from(&trace_manager)
+                .to(Ref::parent()),
+        )
+        .await?;
+    for child in [&manager, &trace_manager] {
+        builder
+            .add_route(
+                Route::new()
+                    .capability(Capability::dictionary("diagnostics"))
+                    .from(Ref::parent())
+                    .to(child),
+            )
+            .await?;
+    }
     Ok(builder.build().await?)
 }
 
@@ -228,6 +261,8 @@ async fn main() -> Result<(), anyhow::Error> {
     let narrative = Narrative::new(flags.json);
     let realm = build_realm(narrative, flags.stuck_after_ms).await.context("building the realm")?;
     let manager = realm.root.connect_to_protocol_at_exposed_dir::<ProxyManagerProxy>()?;
+    let provisioner = realm.root.connect_to_protocol_at_exposed_dir::<ProvisionerProxy>()?;
+    let tracing = trace::start(&provisioner).await.context("starting the trace")?;
     let (mut ends, remotes, ids) = add_proxies(&manager, flags.proxies).await?;
     say!(
         narrative,
@@ -337,6 +372,34 @@ async fn main() -> Result<(), anyhow::Error> {
         message.map(|message| format!(" ({message})")).unwrap_or_default()
     );
 
+    let trace_path = flags
+        .trace_out
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join("proxy_manager_demo.fxt"));
+    let traced = trace::finish(tracing, &trace_path).await.context("ending the trace")?;
+    say!(
+        narrative,
+        "\nTrace (category power): {} records, {} bytes, in {} (open it in ui.perfetto.dev)",
+        traced.records,
+        traced.bytes,
+        trace_path.display()
+    );
+    say!(
+        narrative,
+        "  {} waking messages; activation spans per wake source:",
+        traced.waking_messages
+    );
+    for (name, source) in &traced.sources {
+        say!(
+            narrative,
+            "    {:<10} {:>4} spans, {:>6} ms active{}",
+            name,
+            source.spans,
+            source.active_ns / 1_000_000,
+            if source.open > 0 { format!(", {} still active", source.open) } else { String::new() }
+        );
+    }
+
     // Remove one proxy, so that Inspect shows it in the history while the others run on.
     let first = ends.first().map(|end| end.name.clone()).unwrap_or_default();
     if let Some(id) = ids.first() {
@@ -363,6 +426,18 @@ async fn main() -> Result<(), anyhow::Error> {
             "component": {
                 "stuck": stuck_in_inspect,
                 "health": status,
+            },
+            "trace": {
+                "file": trace_path,
+                "records": traced.records,
+                "waking_messages": traced.waking_messages,
+                "sources": traced.sources.iter().map(|(name, source)| {
+                    (name.clone(), json!({
+                        "spans": source.spans,
+                        "active_ms": source.active_ns / 1_000_000,
+                        "still_active": source.open,
+                    }))
+                }).collect::<serde_json::Map<_, _>>(),
             },
             "inspect": serde_json::to_value(&data)?,
         });
