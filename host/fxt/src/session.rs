@@ -52,7 +52,7 @@ impl<R: std::io::Read> SessionParser<R> {
 
 impl<R> SessionParser<R> {
     /// The warnings collected so far; they are not returned again.
-    pub fn take_warnings(&mut self) -> Vec<ParseWarning> {
+    pub fn take_warnings(&self) -> Vec<ParseWarning> {
         self.resolver.take_warnings()
     }
 
@@ -153,8 +153,8 @@ impl ResolveCtx {
         self.warnings.borrow_mut().push(warning);
     }
 
-    fn take_warnings(&mut self) -> Vec<ParseWarning> {
-        std::mem::take(self.warnings.get_mut())
+    fn take_warnings(&self) -> Vec<ParseWarning> {
+        self.warnings.take()
     }
 
     pub(crate) fn current_provider(&self) -> Option<Provider> {

@@ -23,6 +23,13 @@ use crate::record::{Record, Scratch, WriteError};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+thread_local! {
+    /// Each thread's encoding space, reused so that writing allocates only the first time.
+    /// Touched only by `TraceBuffer::write` on the owning thread, which calls out to nothing
+    /// that could write again.
+    static SCRATCH: std::cell::RefCell<Scratch> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// `sizeof(trace_buffer_header)`.
 pub const HEADER_SIZE: u64 = 128;
 /// `TRACE_BUFFER_HEADER_MAGIC`.
@@ -179,12 +186,14 @@ impl TraceBuffer {
     /// Appends `record`. Errors: the record's own (nothing reserved, not counted);
     /// BufferFull when it does not fit (dropped and counted, nothing written).
     pub fn write(&self, record: &Record<'_>) -> Result<(), WriteError> {
-        let mut bytes = Scratch::new();
-        record.encode(&mut bytes)?;
-        let offset = self.reserve(bytes.len() as u64)?;
-        // The handle was written at start and the reservation lies inside the VMO, so this
-        // write cannot fail short of the handle being closed under us.
-        self.vmo.write(&bytes, HEADER_SIZE + offset).map_err(WriteError::Vmo)
+        SCRATCH.with_borrow_mut(|bytes| {
+            bytes.clear();
+            record.encode(bytes)?;
+            let offset = self.reserve(bytes.len() as u64)?;
+            // Only a VMO shrunk under the buffer makes this fail: `start` proved the handle
+            // writable and the reservation lies inside the size it found.
+            self.vmo.write(bytes, HEADER_SIZE + offset).map_err(WriteError::Vmo)
+        })
     }
 
     /// Reserves `len` bytes (`RollingBuffer::AllocRecord`, oneshot): the offset of the

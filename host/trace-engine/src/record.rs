@@ -7,8 +7,6 @@
 //! 0..=3 and its size in words, header included, in bits 4..=15. Streams (strings) are
 //! padded with zeros to a whole word.
 
-use smallvec::SmallVec;
-
 /// `RecordFields::kMaxRecordSizeWords`: the 12-bit size field's largest value.
 pub const MAX_RECORD_SIZE_WORDS: usize = 0xfff;
 /// `RecordFields::kMaxRecordSizeBytes` (32760).
@@ -27,8 +25,8 @@ pub const MAGIC_VALUE: u32 = 0x16547846;
 /// `TRACE_ENCODED_STRING_REF_INLINE_FLAG`.
 const STRING_REF_INLINE_FLAG: u16 = 0x8000;
 
-/// Scratch space for one record; records up to this size are encoded without allocating.
-pub(crate) type Scratch = SmallVec<[u8; 512]>;
+/// The bytes of records being encoded.
+pub(crate) type Scratch = Vec<u8>;
 
 /// Why a record was not written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -256,9 +254,9 @@ const KERNEL_OBJECT_RECORD_TYPE: u64 = 7;
 impl Record<'_> {
     /// The record's bytes.
     pub fn to_bytes(&self) -> Result<Vec<u8>, WriteError> {
-        let mut out = Scratch::new();
+        let mut out = Scratch::with_capacity(128);
         self.encode(&mut out)?;
-        Ok(out.into_vec())
+        Ok(out)
     }
 
     /// Appends the record's bytes to `out`; on error `out` may hold a partial record.
@@ -338,7 +336,7 @@ const METADATA_RECORD_TYPE: u64 = 0;
 impl MetadataRecord<'_> {
     /// The record's bytes.
     pub fn to_bytes(&self) -> Result<Vec<u8>, WriteError> {
-        let mut out = Scratch::new();
+        let mut out = Scratch::with_capacity(32);
         let mut w = Words::begin(&mut out);
         match *self {
             Self::MagicNumber => w.finish(
@@ -369,7 +367,7 @@ impl MetadataRecord<'_> {
                     | field(event as u64, 52, 55),
             )?,
         }
-        Ok(out.into_vec())
+        Ok(out)
     }
 }
 

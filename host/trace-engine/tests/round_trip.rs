@@ -180,3 +180,23 @@ fn process_and_thread_names_round_trip() {
     assert_eq!(parsed[0].process(), None);
     assert_eq!(parsed[1].thread(), None);
 }
+
+#[test]
+fn the_largest_record_and_longest_strings_round_trip() {
+    // A 32000-byte name and a 696-byte argument make a record of exactly 4095 words.
+    let name = "n".repeat(trace_engine::record::MAX_STRING_LENGTH);
+    let value = "é".repeat(348);
+    let args = [Arg::new("v", ArgValue::String(StringRef::Inline(&value)))];
+    let record = Record::Event(Event {
+        ticks: 2,
+        thread: THREAD,
+        category: StringRef::Inline("c"),
+        name: StringRef::Inline(&name),
+        args: &args,
+        payload: EventPayload::Instant { scope: Scope::Global },
+    });
+    assert_eq!(record.to_bytes().unwrap().len(), trace_engine::record::MAX_RECORD_SIZE_BYTES);
+    let parsed = single_event(record);
+    assert_eq!(parsed.name, name);
+    assert_eq!(parsed.args, vec![fxt::Arg { name: "v".into(), value: Parsed::String(value) }]);
+}
