@@ -15,7 +15,7 @@ use zx::Peered;
 /// Reads the component's Inspect until `done` holds for it; returns that snapshot. The
 /// condition is reached by the component's own timer (the stuck threshold), so the test waits
 /// on the condition itself, one snapshot after another.
-async fn inspect_until(
+pub(super) async fn inspect_until(
     moniker: &str,
     done: impl Fn(&diagnostics_data::InspectData) -> bool,
 ) -> diagnostics_data::InspectData {
@@ -28,12 +28,12 @@ async fn inspect_until(
 }
 
 /// The boolean at `path` in `data`'s payload.
-fn boolean_at(data: &diagnostics_data::InspectData, path: &[&str]) -> Option<bool> {
+pub(super) fn boolean_at(data: &diagnostics_data::InspectData, path: &[&str]) -> Option<bool> {
     data.payload.as_ref()?.get_property_by_path(path)?.boolean().copied()
 }
 
 /// The string at `path` in `data`'s payload.
-fn string_at(data: &diagnostics_data::InspectData, path: &[&str]) -> Option<String> {
+pub(super) fn string_at(data: &diagnostics_data::InspectData, path: &[&str]) -> Option<String> {
     Some(data.payload.as_ref()?.get_property_by_path(path)?.string()?.to_string())
 }
 

@@ -23,7 +23,7 @@ mod filter;
 mod logs;
 mod selectors;
 
-pub use diagnostics_data::{Data, Inspect, InspectData, Logs, LogsData, Severity};
+pub use diagnostics_data::{Data, Inspect, InspectData, Logs, Severity};
 pub use diagnostics_hierarchy::{DiagnosticsHierarchy, Property};
 pub use logs::{Subscription, SubscriptionResultsStream};
 pub use selectors::{Selector, TreeNames, sanitize_moniker_for_selectors};
@@ -327,7 +327,7 @@ impl ArchiveReader<Logs> {
     /// The records kept of the selected components (all without selectors), oldest first.
     /// Waits (see [`RetryConfig`]) until enough records exist or the timeout passes (then
     /// the result is empty): each new record written wakes the wait, nothing polls.
-    pub async fn snapshot(&self) -> Result<Vec<LogsData>, Error> {
+    pub async fn snapshot(&self) -> Result<Vec<Data<Logs>>, Error> {
         let selectors = self.parse_selectors()?;
         Ok(self
             .read_until_enough(|| async {
