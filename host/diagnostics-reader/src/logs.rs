@@ -116,10 +116,10 @@ impl Stream for Subscription {
             if let Some(data) = this.ready.pop_front() {
                 return Poll::Ready(Some(Ok(data)));
             }
-            if let Some(appended) = &mut this.appended {
-                if Pin::new(appended).poll(cx).is_pending() {
-                    return Poll::Pending;
-                }
+            if let Some(appended) = &mut this.appended
+                && Pin::new(appended).poll(cx).is_pending()
+            {
+                return Poll::Pending;
             }
             // Listen before reading, so that a record appended after the read wakes us.
             this.appended = Some(fuchsia::host::listen());
