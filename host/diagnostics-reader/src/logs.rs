@@ -37,7 +37,8 @@ fn to_data(record: &LogRecord) -> LogsData {
         component_url: Some(record.url.clone()),
         severity: severity(record.severity),
     })
-    .set_message(record.message.clone());
+    .set_message(record.message.clone())
+    .set_rolled_out(record.rolled_out);
     for tag in &record.tags {
         builder = builder.add_tag(tag.clone());
     }
@@ -158,5 +159,42 @@ impl Stream for SubscriptionResultsStream<LogsData> {
 impl FusedStream for SubscriptionResultsStream<LogsData> {
     fn is_terminated(&self) -> bool {
         false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_record_becomes_the_logs_data_archivist_serves() {
+        let record = LogRecord {
+            moniker: "realm_builder:auto-1/pm".to_owned(),
+            url: "#meta/pm.cm".to_owned(),
+            timestamp_ns: 42,
+            severity: fuchsia::Severity::Fatal,
+            message: "gone".to_owned(),
+            fields: vec![
+                ("i".to_owned(), FieldValue::Int(-1)),
+                ("u".to_owned(), FieldValue::Uint(u64::MAX)),
+                ("d".to_owned(), FieldValue::Double(0.5)),
+                ("b".to_owned(), FieldValue::Bool(false)),
+                ("t".to_owned(), FieldValue::Text("x".to_owned())),
+            ],
+            tags: vec!["pm".to_owned()],
+            file: Some("src/main.rs".to_owned()),
+            line: Some(9),
+            rolled_out: 2,
+        };
+        let data = to_data(&record);
+        assert_eq!(data.moniker.to_string(), "realm_builder:auto-1/pm");
+        assert_eq!(data.metadata.component_url(), Some("#meta/pm.cm"));
+        assert_eq!(data.metadata.timestamp, Timestamp::from_nanos(42));
+        assert_eq!((data.severity(), data.msg()), (Severity::Fatal, Some("gone")));
+        let keys: Vec<String> = data.payload_keys_strings().collect();
+        assert_eq!(keys, ["b=false", "d=0.5", "i=-1", "t=x", format!("u={}", u64::MAX).as_str()]);
+        assert_eq!(data.tags(), Some(&vec!["pm".to_owned()]));
+        assert_eq!((data.file_path(), data.line_number()), (Some("src/main.rs"), Some(&9)));
+        assert_eq!(data.rolled_out_logs(), Some(2));
     }
 }

@@ -18,12 +18,14 @@
 //!
 //! Readers page through the store with a cursor ([`read_from`]) and wait for new records with
 //! [`listen`]: a reader that falls more than the budget behind misses the records rolled out
-//! meanwhile, as an archivist subscriber does.
+//! meanwhile, as an archivist subscriber does. As archivist, the store tells how many of a
+//! component's records were rolled out on that component's next record
+//! ([`LogRecord::rolled_out`]).
 
 use crate::Severity;
 use fuchsia_runtime::host::ComponentInstance;
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Bytes of records the archive keeps, as archivist's default `logs_max_cached_original_bytes`;
@@ -66,6 +68,9 @@ pub struct LogRecord {
     pub file: Option<String>,
     /// Source line, if the record has one.
     pub line: Option<u32>,
+    /// How many records of the same instance were rolled out of the archive (dropped for
+    /// the budget) since its previous record was appended: archivist's `rolled_out_logs`.
+    pub rolled_out: u64,
 }
 
 impl LogRecord {
@@ -93,11 +98,18 @@ impl LogRecord {
     }
 }
 
+/// A kept record and the LogSink state of the instance that wrote it (where its roll-out
+/// is counted).
+struct Entry {
+    record: Arc<LogRecord>,
+    sink: Arc<LogSinkState>,
+}
+
 /// The records kept, oldest first. Touched by every thread that logs (to append) and every
 /// reader (to copy out `Arc`s); the lock is held only for that, never while waiting.
 struct Archive {
     /// `records[i]` has sequence number `first_seq + i`.
-    records: VecDeque<Arc<LogRecord>>,
+    records: VecDeque<Entry>,
     first_seq: u64,
     /// Sum of `size_bytes` of `records`.
     bytes: usize,
@@ -114,17 +126,26 @@ fn archive() -> MutexGuard<'static, Archive> {
     ARCHIVE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Appends `record`, dropping the oldest records while the budget is exceeded (the newest
-/// record is always kept), and wakes the listeners.
-pub(crate) fn append(record: LogRecord) {
+/// Appends the record `make` builds for `instance`, unless the instance's LogSink is not
+/// routed: sets its `rolled_out`, drops the oldest records while the budget is exceeded (the
+/// newest record is always kept), counting each against its writer's next record, and wakes
+/// the listeners.
+pub(crate) fn append(instance: &ComponentInstance, make: impl FnOnce() -> LogRecord) {
+    let sink = instance.singleton::<LogSinkState>();
+    if sink.disconnected.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut record = make();
     {
         let mut archive = archive();
+        record.rolled_out = sink.rolled_out.swap(0, Ordering::Relaxed);
         archive.bytes += record.size_bytes();
-        archive.records.push_back(Arc::new(record));
+        archive.records.push_back(Entry { record: Arc::new(record), sink });
         while archive.bytes > ARCHIVE_BUDGET_BYTES && archive.records.len() > 1 {
             if let Some(oldest) = archive.records.pop_front() {
-                archive.bytes -= oldest.size_bytes();
+                archive.bytes -= oldest.record.size_bytes();
                 archive.first_seq += 1;
+                oldest.sink.rolled_out.fetch_add(1, Ordering::Relaxed);
             }
         }
     }
@@ -136,8 +157,12 @@ pub(crate) fn append(record: LogRecord) {
 pub fn read_from(cursor: u64) -> (Vec<Arc<LogRecord>>, u64) {
     let archive = archive();
     let skip = cursor.saturating_sub(archive.first_seq);
-    let records: Vec<Arc<LogRecord>> =
-        archive.records.iter().skip(usize::try_from(skip).unwrap_or(usize::MAX)).cloned().collect();
+    let records: Vec<Arc<LogRecord>> = archive
+        .records
+        .iter()
+        .skip(usize::try_from(skip).unwrap_or(usize::MAX))
+        .map(|entry| Arc::clone(&entry.record))
+        .collect();
     let next = archive.first_seq + archive.records.len() as u64;
     (records, next.max(cursor))
 }
@@ -148,20 +173,19 @@ pub fn listen() -> event_listener::EventListener {
     APPENDED.listen()
 }
 
-/// Whether an instance's LogSink reaches the archive. An instance singleton, written by its
-/// launcher before the instance runs, read by its logging threads.
+/// An instance's LogSink as the archive sees it. An instance singleton: `disconnected` is
+/// written by its launcher before the instance runs and read by its logging threads;
+/// `rolled_out` is changed only under the archive's lock.
 #[derive(Default)]
 struct LogSinkState {
+    /// The LogSink is not routed: no record reaches the archive.
     disconnected: AtomicBool,
+    /// Records of the instance rolled out since its last append.
+    rolled_out: AtomicU64,
 }
 
 /// Records that `instance`'s `fuchsia.logger.LogSink` is not routed: none of its records
 /// will be archived (its stderr output and the test severity check are unaffected).
 pub fn disconnect_log_sink(instance: &ComponentInstance) {
     instance.singleton::<LogSinkState>().disconnected.store(true, Ordering::Relaxed);
-}
-
-/// Whether `instance`'s records reach the archive.
-pub(crate) fn log_sink_connected(instance: &ComponentInstance) -> bool {
-    !instance.singleton::<LogSinkState>().disconnected.load(Ordering::Relaxed)
 }

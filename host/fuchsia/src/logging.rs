@@ -131,10 +131,8 @@ impl log::Log for StderrLogger {
         let line = format_record(moniker, config.as_deref(), record);
         // A failed stderr write has nowhere to be reported.
         let _ = std::io::stderr().lock().write_all(line.as_bytes());
-        if let Some(instance) = instance
-            && log_archive::log_sink_connected(&instance)
-        {
-            log_archive::append(archived(&instance, config.as_deref(), record));
+        if let Some(instance) = instance {
+            log_archive::append(&instance, || archived(&instance, config.as_deref(), record));
         }
     }
 
@@ -182,6 +180,7 @@ fn archived(
         tags: config.map(|config| config.tags.clone()).unwrap_or_default(),
         file: record.file().map(str::to_owned),
         line: record.line(),
+        rolled_out: 0,
     }
 }
 

@@ -59,6 +59,7 @@ fn a_record_is_archived_with_its_instance_severity_message_fields_and_location()
     assert_eq!(record.line, Some(line - 1));
     assert!(record.timestamp_ns >= before);
     assert!(record.size_bytes() > record.message.len());
+    assert_eq!(record.rolled_out, 0, "nothing was rolled out");
 }
 
 #[test]

@@ -28,4 +28,9 @@ fn the_oldest_records_are_dropped_once_the_budget_is_exceeded() {
     assert_eq!(kept.len(), ARCHIVE_BUDGET_BYTES / per_record, "as many as fit");
     assert!(kept.last().unwrap().message.starts_with(&format!("{} ", records - 1)));
     assert!(kept[0].message.starts_with(&format!("{} ", records - kept.len())));
+    // Once full, each append rolls one record out, reported on the instance's next record.
+    assert!(kept.iter().all(|record| record.rolled_out == 1));
+    log::info!("after the roll-outs");
+    let (last, _) = read_from(cursor);
+    assert_eq!((last[0].message.as_str(), last[0].rolled_out), ("after the roll-outs", 1));
 }
