@@ -170,7 +170,15 @@ async fn one_instance_per_container_keeps_everything_separate() {
         wake_sources: { var key: contains { name: "a-input", active: true } },
         activations: { "0": contains { name: "a-input" } },
     });
-    let b_tree = inspect_of(&moniker("container_b")).await;
+    // b's proxy shows `pending` once the proxy thread has started it (b has no traffic to
+    // wait for).
+    let b_tree = inspect_until(&moniker("container_b"), |data| {
+        data.payload
+            .as_ref()
+            .and_then(|p| p.get_property_by_path(&["proxies", key, "pending"]))
+            .is_some()
+    })
+    .await;
     assert_data_tree!(b_tree.payload.as_ref().unwrap(), root: contains {
         proxies: { var key: contains { name: "b-input", pending: 0i64 } },
         wake_sources: { var key: contains { name: "b-input", active: false } },
