@@ -119,7 +119,8 @@ struct Archive {
 static ARCHIVE: Mutex<Archive> =
     Mutex::new(Archive { records: VecDeque::new(), first_seq: 0, bytes: 0 });
 
-/// Notified after every append; see [`listen`].
+/// Notified by the appending thread after every append (any thread that logs); listened to
+/// by readers (see [`listen`]).
 static APPENDED: event_listener::Event = event_listener::Event::new();
 
 fn archive() -> MutexGuard<'static, Archive> {
