@@ -16,7 +16,9 @@
 //!                          {messages, bytes, activations (incoming only)}}}, wakes,
 //!                          held_back, times_held_back, pending, created_at_ns,
 //!                          last_message_at_ns
-//!   closed_proxies:  <id>: name, reason, incoming/outgoing, wakes, created_at_ns, closed_at_ns
+//!   closed_proxies:  <id>: name, reason, incoming/outgoing (as a live proxy's, methods
+//!                          included, counted until the proxy ended), wakes, created_at_ns,
+//!                          closed_at_ns
 //!   wake_sources:    <id>: name, kind, koid, signals, active, activation_count,
 //!                          active_since_ns, total_active_ns, max_active_ns, last_change_ns,
 //!                          lingering_since_ns (a proxy's source lingering after its proxy),
@@ -129,10 +131,6 @@ fn record_direction_totals(direction: &Node, totals: DirectionTotals) {
     direction.record_uint("handles", totals.handles);
 }
 
-fn record_direction(node: &Node, name: &str, totals: DirectionTotals) {
-    node.record_child(name, |direction| record_direction_totals(direction, totals));
-}
-
 /// Records one direction's per-method counts as `methods` under `node`: a child per ordinal
 /// that has traffic (or, incoming, activations) in this direction, named by the ordinal in
 /// lower-case hex (`0x1a2b`), and `other`, `non_fidl` and `epitaph` always.
@@ -162,21 +160,34 @@ fn record_methods(node: &Node, methods: &MethodSnapshot, incoming: bool) {
     });
 }
 
+/// Records a proxy's `incoming` and `outgoing` nodes: each direction's totals and its
+/// `methods`. Live and closed proxies share this layout.
+fn record_directions(
+    node: &Node,
+    incoming: DirectionTotals,
+    outgoing: DirectionTotals,
+    methods: &MethodSnapshot,
+) {
+    for (name, is_incoming, totals) in [("incoming", true, incoming), ("outgoing", false, outgoing)]
+    {
+        node.record_child(name, |direction| {
+            record_direction_totals(direction, totals);
+            record_methods(direction, methods, is_incoming);
+        });
+    }
+}
+
 fn record_live_proxy(node: &Node, proxy: &LiveProxy) {
     node.record_string("name", &proxy.name);
     node.record_uint("container_channel_koid", proxy.container_koid.raw_koid());
     node.record_uint("remote_channel_koid", proxy.remote_koid.raw_koid());
     node.record_uint("counter_koid", proxy.counter_koid.raw_koid());
-    let methods = proxy.stats.methods.snapshot();
-    for (name, incoming, totals) in [
-        ("incoming", true, proxy.stats.incoming.totals()),
-        ("outgoing", false, proxy.stats.outgoing.totals()),
-    ] {
-        node.record_child(name, |direction| {
-            record_direction_totals(direction, totals);
-            record_methods(direction, &methods, incoming);
-        });
-    }
+    record_directions(
+        node,
+        proxy.stats.incoming.totals(),
+        proxy.stats.outgoing.totals(),
+        &proxy.stats.methods.snapshot(),
+    );
     node.record_uint("wakes", proxy.stats.wakes());
     node.record_bool("held_back", proxy.stats.held_back());
     node.record_uint("times_held_back", proxy.stats.times_held_back());
@@ -202,8 +213,7 @@ pub fn end_reason(end: &ProxyEnd) -> String {
 fn record_closed_proxy(node: &Node, proxy: &ClosedProxy) {
     node.record_string("name", &proxy.name);
     node.record_string("reason", end_reason(&proxy.end));
-    record_direction(node, "incoming", proxy.incoming);
-    record_direction(node, "outgoing", proxy.outgoing);
+    record_directions(node, proxy.incoming, proxy.outgoing, &proxy.methods);
     node.record_uint("wakes", proxy.wakes);
     node.record_int("created_at_ns", proxy.created.into_nanos());
     node.record_int("closed_at_ns", proxy.closed.into_nanos());

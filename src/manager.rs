@@ -7,6 +7,7 @@
 //! proxy thread does the forwarding and watching.
 
 use crate::config::Limits;
+use crate::method_stats::MethodSnapshot;
 use crate::proxy::{ChannelProxy, ProxyEnd, ProxyRegistration, StopSignal};
 use crate::proxy_stats::{DirectionTotals, ProxyStats};
 use crate::proxy_thread::Work;
@@ -62,7 +63,7 @@ pub struct LiveProxy {
     pub stats: Arc<ProxyStats>,
 }
 
-/// A proxy that has ended, with its totals.
+/// A proxy that has ended, with its totals and its per-method counts, taken when it ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClosedProxy {
     pub id: WakeSourceId,
@@ -70,6 +71,9 @@ pub struct ClosedProxy {
     pub end: ProxyEnd,
     pub incoming: DirectionTotals,
     pub outgoing: DirectionTotals,
+    /// Both directions' counts per method ordinal (at most the proxy's
+    /// `max_ordinals_per_proxy` entries) and of `other`, `non_fidl` and `epitaph`.
+    pub methods: MethodSnapshot,
     pub wakes: u64,
     pub created: zx::MonotonicInstant,
     pub closed: zx::MonotonicInstant,
@@ -371,6 +375,7 @@ fn record_end(state: &Mutex<State>, id: WakeSourceId, end: ProxyEnd) {
         end,
         incoming: info.stats.incoming.totals(),
         outgoing: info.stats.outgoing.totals(),
+        methods: info.stats.methods.snapshot(),
         wakes: info.stats.wakes(),
         created: info.stats.created(),
         closed: zx::MonotonicInstant::get(),

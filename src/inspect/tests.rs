@@ -113,8 +113,22 @@ async fn the_tree_shows_live_and_closed_proxies_wake_sources_and_totals() {
         closed_proxies: {
             var proxy_key: {
                 name: "wifi", reason: "removed",
-                incoming: { messages: 1u64, bytes: 3u64, handles: 1u64 },
-                outgoing: { messages: 0u64, bytes: 0u64, handles: 0u64 },
+                incoming: {
+                    messages: 1u64, bytes: 3u64, handles: 1u64,
+                    methods: {
+                        other: { messages: 0u64, bytes: 0u64, activations: 0u64 },
+                        non_fidl: { messages: 1u64, bytes: 3u64, activations: 1u64 },
+                        epitaph: { messages: 0u64, bytes: 0u64, activations: 0u64 },
+                    },
+                },
+                outgoing: {
+                    messages: 0u64, bytes: 0u64, handles: 0u64,
+                    methods: {
+                        other: { messages: 0u64, bytes: 0u64 },
+                        non_fidl: { messages: 0u64, bytes: 0u64 },
+                        epitaph: { messages: 0u64, bytes: 0u64 },
+                    },
+                },
                 wakes: 1u64, created_at_ns: AnyProperty, closed_at_ns: AnyProperty,
             },
         },

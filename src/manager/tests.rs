@@ -90,6 +90,48 @@ async fn removing_a_proxy_delivers_the_queue_closes_the_channels_and_records_it(
     assert_eq!(running.manager.remove_proxy(id).await, Err(ManagerError::NotFound(id)));
 }
 
+/// A FIDL request (wire format v2 header, magic 0x01) of `ordinal` with an 8-byte body.
+fn fidl_message(ordinal: u64) -> Vec<u8> {
+    let mut message = vec![1, 0, 0, 0, 2, 0, 0, 1];
+    message.extend(ordinal.to_le_bytes());
+    message.extend([0; 8]);
+    message
+}
+
+#[fuchsia::test]
+async fn a_closed_proxy_keeps_its_per_method_counts() {
+    let running = manager(Limits::default().with_max_ordinals_per_proxy(2));
+    let (new, peers) = new_proxy("wifi");
+    let id = running.manager.add_proxy(new).unwrap();
+    for message in [fidl_message(0xa1), fidl_message(0xb2), fidl_message(0xa1), b"raw".to_vec()] {
+        peers.remote.write(&message, &mut []).unwrap();
+        read_message(&peers.container).await;
+    }
+    for message in [fidl_message(0xb2), fidl_message(0xc3)] {
+        peers.container.write(&message, &mut []).unwrap();
+        read_message(&peers.remote).await;
+    }
+    // The first message woke the source; its activation is counted before it is reported.
+    running.manager.wake_sources().next_change(&Default::default()).await;
+    let live = running.manager.live_proxies()[0].stats.methods.snapshot();
+
+    running.manager.remove_proxy(id).await.unwrap();
+    let closed = running.manager.closed_proxies();
+    assert_eq!(closed[0].methods, live, "the snapshot taken when the proxy ended");
+    let per_ordinal: Vec<_> = closed[0]
+        .methods
+        .methods
+        .iter()
+        .map(|(ordinal, totals)| {
+            (*ordinal, totals.incoming.messages, totals.outgoing.messages, totals.activations)
+        })
+        .collect();
+    assert_eq!(per_ordinal, vec![(0xa1, 2, 0, 1), (0xb2, 1, 1, 0)]);
+    assert_eq!(closed[0].methods.other.outgoing.messages, 1, "0xc3 is beyond the bound");
+    assert_eq!(closed[0].methods.non_fidl.incoming.bytes, 3);
+    assert_eq!(closed[0].methods.epitaph, Default::default());
+}
+
 #[fuchsia::test]
 async fn a_proxy_whose_peer_closes_moves_to_the_history() {
     let running = manager(Limits::default());

@@ -15,7 +15,7 @@ use zx::Peered;
 /// Reads the component's Inspect until `done` holds for it; returns that snapshot. The
 /// condition is reached by the component's own timer (the stuck threshold), so the test waits
 /// on the condition itself, one snapshot after another.
-async fn inspect_until(
+pub(super) async fn inspect_until(
     moniker: &str,
     done: impl Fn(&diagnostics_data::InspectData) -> bool,
 ) -> diagnostics_data::InspectData {
@@ -28,12 +28,12 @@ async fn inspect_until(
 }
 
 /// The boolean at `path` in `data`'s payload.
-fn boolean_at(data: &diagnostics_data::InspectData, path: &[&str]) -> Option<bool> {
+pub(super) fn boolean_at(data: &diagnostics_data::InspectData, path: &[&str]) -> Option<bool> {
     data.payload.as_ref()?.get_property_by_path(path)?.boolean().copied()
 }
 
 /// The string at `path` in `data`'s payload.
-fn string_at(data: &diagnostics_data::InspectData, path: &[&str]) -> Option<String> {
+pub(super) fn string_at(data: &diagnostics_data::InspectData, path: &[&str]) -> Option<String> {
     Some(data.payload.as_ref()?.get_property_by_path(path)?.string()?.to_string())
 }
 
@@ -170,7 +170,15 @@ async fn one_instance_per_container_keeps_everything_separate() {
         wake_sources: { var key: contains { name: "a-input", active: true } },
         activations: { "0": contains { name: "a-input" } },
     });
-    let b_tree = inspect_of(&moniker("container_b")).await;
+    // b's proxy shows `pending` once the proxy thread has started it (b has no traffic to
+    // wait for).
+    let b_tree = inspect_until(&moniker("container_b"), |data| {
+        data.payload
+            .as_ref()
+            .and_then(|p| p.get_property_by_path(&["proxies", key, "pending"]))
+            .is_some()
+    })
+    .await;
     assert_data_tree!(b_tree.payload.as_ref().unwrap(), root: contains {
         proxies: { var key: contains { name: "b-input", pending: 0i64 } },
         wake_sources: { var key: contains { name: "b-input", active: false } },

@@ -3,11 +3,17 @@
 //! [`InspectData`] (`Data<Inspect>`) carries a component's moniker, metadata (tree name,
 //! component URL, boot timestamp) and its Inspect hierarchy. Its serde JSON form is the one
 //! archivist and `ffx --machine json inspect show` emit; [`text`] renders the text form of
-//! `ffx inspect show`.
+//! `ffx inspect show`. [`LogsData`] (`Data<Logs>`) carries one log record a component wrote,
+//! as archivist serves it (see [`logs`]).
 
+pub mod logs;
 mod moniker;
 pub mod text;
 
+pub use logs::{
+    BuilderArgs, LogError, Logs, LogsData, LogsDataBuilder, LogsField, LogsHierarchy, LogsMetadata,
+    LogsProperty, Severity,
+};
 pub use moniker::ExtendedMoniker;
 
 use diagnostics_hierarchy::DiagnosticsHierarchy;

@@ -1,26 +1,36 @@
-//! Host build of `diagnostics_reader`: `ArchiveReader` snapshots of Inspect data.
+//! Host build of `diagnostics_reader`: `ArchiveReader` snapshots of Inspect data and of
+//! logs, and log subscriptions. Follows the in-tree src/lib/diagnostics/reader/rust/src/lib.rs
+//! (XSLabs/fuchsia): `ArchiveReader::inspect()` / `ArchiveReader::logs()`, the selection and
+//! retry options shared by both, `snapshot()` returning `Vec<Data<T>>`, and for logs
+//! `snapshot_then_subscribe()` returning a [`Subscription`] stream.
 //!
 //! On Fuchsia, `ArchiveReader` asks archivist (`fuchsia.diagnostics.ArchiveAccessor`) for the
-//! Inspect data of the components its selectors name. On the host, archivist is the
-//! in-process registry of `inspect_runtime::host::archivist`: a snapshot reads every
-//! published tree whose component and tree name a selector matches (seqlock VMO read, lazy
-//! nodes resolved) and keeps the selected parts, as archivist does.
+//! data of the components its selectors name. On the host, archivist is in-process:
+//! - Inspect: the registry of `inspect_runtime::host::archivist`; a snapshot reads every
+//!   published tree whose component and tree name a selector matches (seqlock VMO read, lazy
+//!   nodes resolved) and keeps the selected parts, as archivist does. Trees of realm
+//!   components whose `fuchsia.inspect.InspectSink` use is not routed are never returned,
+//!   as archivist never receives them on Fuchsia.
+//! - Logs: the log store of `fuchsia::host` (the logger `#[fuchsia::main]` and
+//!   `#[fuchsia::test]` install writes every record of a component instance there, unless
+//!   the instance's `fuchsia.logger.LogSink` is not routed). Selectors select components by
+//!   moniker; the tree part of a selector is ignored for logs, as archivist ignores it.
 //!
-//! Trees of realm components whose `fuchsia.inspect.InspectSink` use is not routed are
-//! never returned, as archivist never receives them on Fuchsia.
-//!
-//! As in-tree, a snapshot retries until at least `minimum schema count` results (default 1)
+//! As in-tree, a snapshot waits until at least `minimum schema count` results (default 1)
 //! are available, unless a timeout is set.
 
 mod filter;
+mod logs;
 mod selectors;
 
-pub use diagnostics_data::{Data, Inspect, InspectData};
+pub use diagnostics_data::{Data, Inspect, InspectData, Logs, Severity};
 pub use diagnostics_hierarchy::{DiagnosticsHierarchy, Property};
+pub use logs::{Subscription, SubscriptionResultsStream};
 pub use selectors::{Selector, TreeNames, sanitize_moniker_for_selectors};
 
 use fuchsia_async as fasync;
 use futures::FutureExt;
+use std::future::Future;
 use std::marker::PhantomData;
 
 /// Delay between snapshot attempts while fewer results than required are available.
@@ -137,7 +147,19 @@ impl ToComponentSelectorArguments for ComponentSelector {
     }
 }
 
-/// Reads diagnostics data of type `T` (only [`Inspect`] on the host).
+/// A kind of diagnostics data an [`ArchiveReader`] reads: [`Inspect`] or [`Logs`].
+pub trait DiagnosticsDataType: private::Sealed {}
+
+mod private {
+    pub trait Sealed {}
+}
+
+impl private::Sealed for Inspect {}
+impl private::Sealed for Logs {}
+impl DiagnosticsDataType for Inspect {}
+impl DiagnosticsDataType for Logs {}
+
+/// Reads diagnostics data of type `T` ([`Inspect`] or [`Logs`]).
 pub struct ArchiveReader<T> {
     selectors: Vec<String>,
     retry_config: RetryConfig,
@@ -148,9 +170,12 @@ pub struct ArchiveReader<T> {
 /// `ArchiveReader<Inspect>`.
 pub type InspectArchiveReader = ArchiveReader<Inspect>;
 
-impl ArchiveReader<Inspect> {
-    /// A reader of Inspect data: everything, until selectors are added.
-    pub fn inspect() -> Self {
+/// `ArchiveReader<Logs>`.
+pub type LogsArchiveReader = ArchiveReader<Logs>;
+
+impl<T: DiagnosticsDataType> ArchiveReader<T> {
+    /// A reader of everything, until selectors are added.
+    fn new() -> Self {
         ArchiveReader {
             selectors: Vec::new(),
             retry_config: RetryConfig::always(),
@@ -159,30 +184,13 @@ impl ArchiveReader<Inspect> {
         }
     }
 
-    /// Adds a selector (`moniker:tree[:property]`).
-    pub fn add_selector(&mut self, selector: impl ToSelectorArguments) -> &mut Self {
-        self.selectors.extend(selector.to_selector_arguments());
-        self
-    }
-
-    /// Adds several selectors.
-    pub fn add_selectors<T, S>(&mut self, selectors: T) -> &mut Self
-    where
-        T: Iterator<Item = S>,
-        S: ToSelectorArguments,
-    {
-        for selector in selectors {
-            self.add_selector(selector);
-        }
-        self
-    }
-
-    /// Selects every tree of one component.
+    /// Selects one component: a moniker (escaped or not) or a [`ComponentSelector`].
     pub fn select_all_for_component(
         &mut self,
         component: impl ToComponentSelectorArguments,
     ) -> &mut Self {
-        self.add_selector(component.to_component_selector_arguments())
+        self.selectors.extend(component.to_component_selector_arguments().to_selector_arguments());
+        self
     }
 
     /// Waits for at least `minimum` results.
@@ -211,6 +219,57 @@ impl ArchiveReader<Inspect> {
                     .map_err(|reason| Error::InvalidSelector { selector: text.clone(), reason })
             })
             .collect()
+    }
+
+    /// `read` until the retry configuration is satisfied, or nothing once the timeout passes.
+    async fn read_until_enough<R, F: Future<Output = Vec<R>>>(
+        &self,
+        read: impl Fn() -> F,
+    ) -> Vec<R> {
+        let retry = self.retry_config;
+        let reads = async {
+            loop {
+                let results = read().await;
+                if !retry.should_retry(results.len()) {
+                    return results;
+                }
+            }
+        };
+        match self.timeout {
+            None => reads.await,
+            Some(timeout) => {
+                let deadline = fasync::Timer::new(fasync::MonotonicInstant::after(timeout));
+                futures::select! {
+                    results = reads.fuse() => results,
+                    () = deadline.fuse() => Vec::new(),
+                }
+            }
+        }
+    }
+}
+
+impl ArchiveReader<Inspect> {
+    /// A reader of Inspect data: everything, until selectors are added.
+    pub fn inspect() -> Self {
+        Self::new()
+    }
+
+    /// Adds a selector (`moniker:tree[:property]`).
+    pub fn add_selector(&mut self, selector: impl ToSelectorArguments) -> &mut Self {
+        self.selectors.extend(selector.to_selector_arguments());
+        self
+    }
+
+    /// Adds several selectors.
+    pub fn add_selectors<T, S>(&mut self, selectors: T) -> &mut Self
+    where
+        T: Iterator<Item = S>,
+        S: ToSelectorArguments,
+    {
+        for selector in selectors {
+            self.add_selector(selector);
+        }
+        self
     }
 
     /// One pass over the published trees.
@@ -247,25 +306,45 @@ impl ArchiveReader<Inspect> {
     /// passes (then the result is empty).
     pub async fn snapshot(&self) -> Result<Vec<InspectData>, Error> {
         let selectors = self.parse_selectors()?;
-        let retry = self.retry_config;
-        let read = async {
-            loop {
+        Ok(self
+            .read_until_enough(|| async {
                 let results = Self::read_once(&selectors).await;
-                if !retry.should_retry(results.len()) {
-                    return results;
+                if self.retry_config.should_retry(results.len()) {
+                    fasync::Timer::new(fasync::MonotonicInstant::after(RETRY_DELAY)).await;
                 }
-                fasync::Timer::new(fasync::MonotonicInstant::after(RETRY_DELAY)).await;
-            }
-        };
-        Ok(match self.timeout {
-            None => read.await,
-            Some(timeout) => {
-                let deadline = fasync::Timer::new(fasync::MonotonicInstant::after(timeout));
-                futures::select! {
-                    results = read.fuse() => results,
-                    () = deadline.fuse() => Vec::new(),
+                results
+            })
+            .await)
+    }
+}
+
+impl ArchiveReader<Logs> {
+    /// A reader of logs: every component's, until components are selected.
+    pub fn logs() -> Self {
+        Self::new()
+    }
+
+    /// The records kept of the selected components (all without selectors), oldest first.
+    /// Waits (see [`RetryConfig`]) until enough records exist or the timeout passes (then
+    /// the result is empty): each new record written wakes the wait, nothing polls.
+    pub async fn snapshot(&self) -> Result<Vec<Data<Logs>>, Error> {
+        let selectors = self.parse_selectors()?;
+        Ok(self
+            .read_until_enough(|| async {
+                let appended = fuchsia::host::listen();
+                let (records, _) = logs::read_selected(&selectors, 0);
+                if self.retry_config.should_retry(records.len()) {
+                    appended.await;
                 }
-            }
-        })
+                records
+            })
+            .await)
+    }
+
+    /// The records kept of the selected components, then every new one as it is written:
+    /// a stream that never ends. A subscriber that falls more than the archive's budget
+    /// behind misses the records rolled out meanwhile, as with archivist.
+    pub fn snapshot_then_subscribe(&self) -> Result<Subscription, Error> {
+        Ok(Subscription::new(self.parse_selectors()?))
     }
 }

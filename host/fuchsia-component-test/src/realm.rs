@@ -204,18 +204,22 @@ struct SvcEntry {
 /// Name of the protocol through which Inspect reaches archivist.
 const INSPECT_SINK: &str = "fuchsia.inspect.InspectSink";
 
-/// Whether a registered child's Inspect reaches archivist: it uses InspectSink and the use
-/// is routed (directly, or through the dictionary it is used from). Local children publish
-/// through the test's own InspectSink, as in-tree.
-fn inspect_sink_routed(decl: &RealmDecl, child: &ChildDecl) -> bool {
+/// Name of the protocol through which logs reach archivist.
+const LOG_SINK: &str = "fuchsia.logger.LogSink";
+
+/// Whether a registered child's Inspect (`sink` = InspectSink) or logs (`sink` = LogSink)
+/// reach archivist: it uses `sink` and the use is routed (directly, or through the
+/// dictionary it is used from). Local children publish and log through the test's own
+/// sinks, as in-tree.
+fn sink_routed(offers: &[Offer], child: &ChildDecl, sink: &str) -> bool {
     let Program::Registered { manifest, .. } = &child.program else { return true };
-    let Some(used) = manifest.uses.iter().find(|u| u.name == INSPECT_SINK) else { return false };
+    let Some(used) = manifest.uses.iter().find(|u| u.name == sink) else { return false };
     let target = Ref::Child(child.name.clone());
-    decl.offers.iter().any(|o| {
+    offers.iter().any(|o| {
         o.target == target
             && o.source != Ref::Void
             && match (&o.kind, &used.from) {
-                (Kind::Protocol, _) => o.target_name == INSPECT_SINK,
+                (Kind::Protocol, _) => o.target_name == sink,
                 (Kind::Dictionary, UseSource::ParentDictionary(dictionary)) => {
                     &o.source_name == dictionary
                 }
@@ -363,7 +367,7 @@ impl RealmInstance {
         let inspect_unrouted = decl
             .children
             .iter()
-            .filter(|child| !inspect_sink_routed(&decl, child))
+            .filter(|child| !sink_routed(&decl.offers, child, INSPECT_SINK))
             .map(|child| {
                 fuchsia_component::host::mark_inspect_sink_unrouted(format!(
                     "realm_builder:{realm_name}/{}",
@@ -394,6 +398,10 @@ impl RealmInstance {
             let instance = ComponentInstance::new(moniker, child.url.clone(), startup);
             // A test's realm's components log for the test, as on Fuchsia.
             fuchsia::host::inherit_test_logs(&instance);
+            // Without a routed LogSink, archivist never receives the child's records.
+            if !sink_routed(&decl.offers, &child, LOG_SINK) {
+                fuchsia::host::disconnect_log_sink(&instance);
+            }
             instance.singleton::<Namespace>().bind("/svc", svc);
             children.push(ChildRuntime {
                 decl: child,

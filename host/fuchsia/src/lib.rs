@@ -3,6 +3,7 @@
 
 #![warn(missing_docs)]
 
+mod log_archive;
 mod logging;
 mod test_logs;
 
@@ -11,6 +12,9 @@ pub use logging::{Interest, LoggingOptions, Severity};
 
 /// Host-only: what the host launcher needs from the test support. Product code never uses it.
 pub mod host {
+    pub use crate::log_archive::{
+        ARCHIVE_BUDGET_BYTES, FieldValue, LogRecord, disconnect_log_sink, listen, read_from,
+    };
     pub use crate::test_logs::inherit_test_logs;
 }
 

@@ -1,4 +1,5 @@
-//! The logger the macros install: `log` records to stderr, prefixed with tags.
+//! The logger the macros install: `log` records to stderr, prefixed with tags, and to the
+//! host archivist's log store ([`crate::log_archive`]) with the writing instance's moniker.
 //!
 //! One logger serves the whole process (the `log` crate allows one). Its options are kept
 //! per host component instance (`fuchsia_runtime::host`), as each Fuchsia component has its
@@ -6,7 +7,8 @@
 //! `init_logging` call (so with tests running in parallel, the tags are those of the test
 //! that started last).
 
-use fuchsia_runtime::host::current_component;
+use crate::log_archive::{self, FieldValue, LogRecord};
+use fuchsia_runtime::host::{ComponentInstance, current_component};
 use std::io::Write;
 use std::sync::{Arc, Once, RwLock};
 
@@ -99,12 +101,12 @@ fn write(slot: &RwLock<Option<Arc<Config>>>, config: Arc<Config>) {
     *slot.write().unwrap_or_else(|e| e.into_inner()) = Some(config);
 }
 
-/// The calling thread's instance moniker (if any) and logging options (if initialised).
-fn current_config() -> (Option<String>, Option<Arc<Config>>) {
+/// The calling thread's instance (if any) and logging options (if initialised).
+fn current_config() -> (Option<Arc<ComponentInstance>>, Option<Arc<Config>>) {
     match current_component() {
         Some(instance) => {
             let config = read(&instance.singleton::<InstanceConfig>().0);
-            (Some(instance.moniker().to_owned()), config.or_else(|| read(&PROCESS_CONFIG)))
+            (Some(instance), config.or_else(|| read(&PROCESS_CONFIG)))
         }
         None => (None, read(&PROCESS_CONFIG)),
     }
@@ -120,14 +122,18 @@ impl log::Log for StderrLogger {
 
     fn log(&self, record: &log::Record<'_>) {
         crate::test_logs::account(Severity::of(record.level()), || record.args().to_string());
-        let (moniker, config) = current_config();
+        let (instance, config) = current_config();
         let min_level = config.as_ref().map_or(log::LevelFilter::Info, |c| c.min_level);
         if record.level() > min_level {
             return;
         }
-        let line = format_record(moniker.as_deref(), config.as_deref(), record);
+        let moniker = instance.as_ref().map(|instance| instance.moniker());
+        let line = format_record(moniker, config.as_deref(), record);
         // A failed stderr write has nowhere to be reported.
         let _ = std::io::stderr().lock().write_all(line.as_bytes());
+        if let Some(instance) = instance {
+            log_archive::append(&instance, || archived(&instance, config.as_deref(), record));
+        }
     }
 
     fn flush(&self) {
@@ -153,6 +159,54 @@ fn format_record(
         String::new()
     };
     format!("{moniker}[{tags}] {}: {location}{}\n", record.level(), record.args())
+}
+
+/// A record as the archive keeps it (see [`crate::log_archive`]).
+fn archived(
+    instance: &ComponentInstance,
+    config: Option<&Config>,
+    record: &log::Record<'_>,
+) -> LogRecord {
+    let mut fields = Fields(Vec::new());
+    // Visiting only collects; `Fields` never fails.
+    let _ = record.key_values().visit(&mut fields);
+    LogRecord {
+        moniker: instance.moniker().to_owned(),
+        url: instance.url().to_owned(),
+        timestamp_ns: zx::BootInstant::get().into_nanos(),
+        severity: Severity::of(record.level()),
+        message: record.args().to_string(),
+        fields: fields.0,
+        tags: config.map(|config| config.tags.clone()).unwrap_or_default(),
+        file: record.file().map(str::to_owned),
+        line: record.line(),
+        rolled_out: 0,
+    }
+}
+
+/// Collects a record's key-value fields, typed as the in-tree backend encodes them.
+struct Fields(Vec<(String, FieldValue)>);
+
+impl<'kvs> log::kv::VisitSource<'kvs> for Fields {
+    fn visit_pair(
+        &mut self,
+        key: log::kv::Key<'kvs>,
+        value: log::kv::Value<'kvs>,
+    ) -> Result<(), log::kv::Error> {
+        let value = if let Some(value) = value.to_bool() {
+            FieldValue::Bool(value)
+        } else if let Some(value) = value.to_i64() {
+            FieldValue::Int(value)
+        } else if let Some(value) = value.to_u64() {
+            FieldValue::Uint(value)
+        } else if let Some(value) = value.to_f64() {
+            FieldValue::Double(value)
+        } else {
+            FieldValue::Text(value.to_string())
+        };
+        self.0.push((key.as_str().to_owned(), value));
+        Ok(())
+    }
 }
 
 static LOGGER: StderrLogger = StderrLogger;
