@@ -212,11 +212,12 @@ async fn each_stuck_episode_logs_exactly_one_warning_naming_the_source() {
                 break;
             }
         }
-        let data = inspect_until(&moniker, |data| {
+        // The source is marked stuck, then the health follows.
+        inspect_until(&moniker, |data| {
             boolean_at(data, &["wake_sources", key, "stuck"]) == Some(true)
+                && string_at(data, &health_status).as_deref() == Some("UNHEALTHY")
         })
         .await;
-        assert_eq!(string_at(&data, &health_status).as_deref(), Some("UNHEALTHY"));
 
         // The container decrements at last: the episode clears.
         read_message(&pair.container).await;
