@@ -18,13 +18,16 @@ pub use error::{Error, Result};
 pub use server::ServeInner;
 
 pub use zx::{
-    AsHandleRef, Channel, Counter, Event, EventPair, Handle, HandleBased, HandleDisposition,
+    AsHandleRef, Channel, Counter, Event, EventPair, Fifo, Handle, HandleBased, HandleDisposition,
     HandleInfo, HandleOp, HandleRef, MessageBuf, MessageBufEtc, MonotonicInstant, NullableHandle,
-    ObjectType, Peered, Rights, Signals, Status, Thread, Vmo,
+    ObjectType, Peered, Rights, Signals, Socket, Status, Thread, Vmo,
 };
 
 /// The async channel type proxies and request streams run on.
 pub type AsyncChannel = fuchsia_async::Channel;
+
+/// The async socket type, as in-tree.
+pub type AsyncSocket = fuchsia_async::Socket;
 
 pub use fuchsia_async::{OnSignals, OnSignalsRef};
 

@@ -53,7 +53,9 @@ impl<'c> TypeNames<'c> {
             3 => "::fidl::Vmo",
             4 => "::fidl::Channel",
             5 => "::fidl::Event",
+            14 => "::fidl::Socket",
             16 => "::fidl::EventPair",
+            19 => "::fidl::Fifo",
             34 => "::fidl::Counter",
             _ => "::fidl::NullableHandle",
         }
