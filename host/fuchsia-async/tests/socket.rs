@@ -273,3 +273,34 @@ fn rw_handle_specs_must_not_intersect() {
     let (a, _b) = zx::Socket::create_stream();
     let _ = fasync::RWHandle::<_, BadSpec>::new_with_spec(a);
 }
+
+// The kernel calls of the in-tree executor, as `zx::host::counters` records them: a read that
+// finds bytes makes no wait; one that finds none arms exactly one wait, delivered once; a
+// socket dropped with its wait armed cancels it.
+#[test]
+fn reads_arm_one_wait_only_after_should_wait() {
+    use zx::host::counters;
+    let (tx, rx) = zx::Socket::create_stream();
+    let rx = fasync::Socket::from_socket(rx);
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut buf = [0; 16];
+    tx.write(b"queued").unwrap();
+
+    let start = counters::current_thread();
+    assert_eq!(rx.poll_read_ref(&mut cx, &mut buf), Poll::Ready(Ok(6)));
+    let found = counters::current_thread().since(&start);
+    assert_eq!((found.syscalls, found.wait_async), (1, 0));
+
+    let start = counters::current_thread();
+    assert_eq!(rx.poll_read_ref(&mut cx, &mut buf), Poll::Pending);
+    tx.write(b"more").unwrap();
+    assert_eq!(rx.poll_read_ref(&mut cx, &mut buf), Poll::Ready(Ok(4)));
+    let waited = counters::current_thread().since(&start);
+    assert_eq!((waited.wait_async, waited.port_waits, waited.port_cancels), (1, 1, 0));
+
+    let start = counters::current_thread();
+    assert_eq!(rx.poll_read_ref(&mut cx, &mut buf), Poll::Pending);
+    drop(rx);
+    let dropped = counters::current_thread().since(&start);
+    assert_eq!((dropped.wait_async, dropped.port_waits, dropped.port_cancels), (1, 0, 1));
+}
