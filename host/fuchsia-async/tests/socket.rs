@@ -304,3 +304,23 @@ fn reads_arm_one_wait_only_after_should_wait() {
     let dropped = counters::current_thread().since(&start);
     assert_eq!((dropped.wait_async, dropped.port_waits, dropped.port_cancels), (1, 0, 1));
 }
+
+// A reader waiting on an empty socket is woken by the peer's writes being disabled
+// (SOCKET_PEER_WRITE_DISABLED is one of its readable signals) and reads the end of the stream.
+#[test]
+fn a_waiting_reader_is_woken_when_the_peer_disables_its_writes() {
+    let mut executor = fasync::TestExecutor::new();
+    let (a, b) = zx::Socket::create_stream();
+    let mut b = fasync::Socket::from_socket(b);
+    let mut buf = [0; 8];
+    let mut read = pin!(b.read(&mut buf));
+    assert!(executor.run_until_stalled(&mut read).is_pending());
+    let a = std::thread::spawn(move || {
+        a.set_disposition(Some(zx::SocketWriteDisposition::Disabled), None).unwrap();
+        a
+    })
+    .join()
+    .unwrap();
+    assert!(matches!(executor.run_until_stalled(&mut read), Poll::Ready(Ok(0))));
+    assert_eq!(a.write(b"x"), Err(zx::Status::BAD_STATE));
+}
