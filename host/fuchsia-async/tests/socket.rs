@@ -273,3 +273,54 @@ fn rw_handle_specs_must_not_intersect() {
     let (a, _b) = zx::Socket::create_stream();
     let _ = fasync::RWHandle::<_, BadSpec>::new_with_spec(a);
 }
+
+// The kernel calls of the in-tree executor, as `zx::host::counters` records them: a read that
+// finds bytes makes no wait; one that finds none arms exactly one wait, delivered once; a
+// socket dropped with its wait armed cancels it.
+#[test]
+fn reads_arm_one_wait_only_after_should_wait() {
+    use zx::host::counters;
+    let (tx, rx) = zx::Socket::create_stream();
+    let rx = fasync::Socket::from_socket(rx);
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut buf = [0; 16];
+    tx.write(b"queued").unwrap();
+
+    let start = counters::current_thread();
+    assert_eq!(rx.poll_read_ref(&mut cx, &mut buf), Poll::Ready(Ok(6)));
+    let found = counters::current_thread().since(&start);
+    assert_eq!((found.syscalls, found.wait_async), (1, 0));
+
+    let start = counters::current_thread();
+    assert_eq!(rx.poll_read_ref(&mut cx, &mut buf), Poll::Pending);
+    tx.write(b"more").unwrap();
+    assert_eq!(rx.poll_read_ref(&mut cx, &mut buf), Poll::Ready(Ok(4)));
+    let waited = counters::current_thread().since(&start);
+    assert_eq!((waited.wait_async, waited.port_waits, waited.port_cancels), (1, 1, 0));
+
+    let start = counters::current_thread();
+    assert_eq!(rx.poll_read_ref(&mut cx, &mut buf), Poll::Pending);
+    drop(rx);
+    let dropped = counters::current_thread().since(&start);
+    assert_eq!((dropped.wait_async, dropped.port_waits, dropped.port_cancels), (1, 0, 1));
+}
+
+// A reader waiting on an empty socket is woken by the peer's writes being disabled
+// (SOCKET_PEER_WRITE_DISABLED is one of its readable signals) and reads the end of the stream.
+#[test]
+fn a_waiting_reader_is_woken_when_the_peer_disables_its_writes() {
+    let mut executor = fasync::TestExecutor::new();
+    let (a, b) = zx::Socket::create_stream();
+    let mut b = fasync::Socket::from_socket(b);
+    let mut buf = [0; 8];
+    let mut read = pin!(b.read(&mut buf));
+    assert!(executor.run_until_stalled(&mut read).is_pending());
+    let a = std::thread::spawn(move || {
+        a.set_disposition(Some(zx::SocketWriteDisposition::Disabled), None).unwrap();
+        a
+    })
+    .join()
+    .unwrap();
+    assert!(matches!(executor.run_until_stalled(&mut read), Poll::Ready(Ok(0))));
+    assert_eq!(a.write(b"x"), Err(zx::Status::BAD_STATE));
+}

@@ -46,9 +46,9 @@ bitflags::bitflags! {
         const SOCKET_PEER_WRITE_DISABLED = Self::OBJECT_4.bits();
         /// This end's writes are disabled (`zx_socket_set_disposition`).
         const SOCKET_WRITE_DISABLED = Self::OBJECT_5.bits();
-        /// `__ZX_OBJECT_SIGNAL_10`; never asserted on the host (no socket thresholds).
+        /// At least the read threshold's bytes are queued (`__ZX_OBJECT_SIGNAL_10`).
         const SOCKET_READ_THRESHOLD = 1 << 10;
-        /// `__ZX_OBJECT_SIGNAL_11`; never asserted on the host (no socket thresholds).
+        /// The peer's buffer has at least the write threshold free (`__ZX_OBJECT_SIGNAL_11`).
         const SOCKET_WRITE_THRESHOLD = 1 << 11;
 
         const FIFO_READABLE = Self::OBJECT_READABLE.bits();

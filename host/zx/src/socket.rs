@@ -318,4 +318,32 @@ impl Socket {
             tx_buf_size: info.tx_buf_size,
         }))
     }
+
+    /// `ZX_PROP_SOCKET_RX_THRESHOLD`: READ_THRESHOLD is asserted while at least this many
+    /// bytes are queued for this end (0: never). Needs GET_PROPERTY.
+    pub fn get_rx_threshold(&self) -> Result<usize, Status> {
+        let _syscall = crate::host::counters::syscall();
+        Ok(socket::thresholds(&*self.endpoint(Rights::GET_PROPERTY)?).0)
+    }
+
+    /// Sets `ZX_PROP_SOCKET_RX_THRESHOLD`. Needs SET_PROPERTY; INVALID_ARGS above
+    /// `rx_buf_max`.
+    pub fn set_rx_threshold(&self, val: &usize) -> Result<(), Status> {
+        let _syscall = crate::host::counters::syscall();
+        socket::set_read_threshold(&*self.endpoint(Rights::SET_PROPERTY)?, *val)
+    }
+
+    /// `ZX_PROP_SOCKET_TX_THRESHOLD`: WRITE_THRESHOLD is asserted while the peer's buffer has
+    /// at least this many bytes free (0: never). Needs GET_PROPERTY.
+    pub fn get_tx_threshold(&self) -> Result<usize, Status> {
+        let _syscall = crate::host::counters::syscall();
+        Ok(socket::thresholds(&*self.endpoint(Rights::GET_PROPERTY)?).1)
+    }
+
+    /// Sets `ZX_PROP_SOCKET_TX_THRESHOLD`. Needs SET_PROPERTY; PEER_CLOSED once the peer has
+    /// closed; INVALID_ARGS above `tx_buf_max`.
+    pub fn set_tx_threshold(&self, val: &usize) -> Result<(), Status> {
+        let _syscall = crate::host::counters::syscall();
+        socket::set_write_threshold(&*self.endpoint(Rights::SET_PROPERTY)?, *val)
+    }
 }

@@ -1,5 +1,5 @@
 //! `zx::Socket`: the meaning of `zircon/system/utest/core/socket/socket.cc` (`SocketTest`;
-//! the threshold-property cases are left out, see the README), the in-tree
+//! the bad-buffer cases cannot arise from safe Rust), the in-tree
 //! `sdk/rust/zx/src/socket.rs` tests, and the error paths of `lib/syscalls/socket.cc`. Each
 //! test names the kernel function whose rule it pins (`socket_dispatcher.cc`, `mbuf.cc`).
 
@@ -457,4 +457,93 @@ fn waits_end_when_another_thread_writes() {
     assert!(observed.contains(Signals::SOCKET_PEER_CLOSED));
     closer.join().unwrap();
     assert_eq!(remote.basic_info().unwrap().object_type, ObjectType::SOCKET);
+}
+
+// SetThreshholdsProp: 0 and values up to the buffer size are accepted, larger ones are
+// INVALID_ARGS (`SetReadThreshold`, `SetWriteThreshold`).
+#[test]
+fn threshold_properties_are_validated() {
+    let (local, _remote) = Socket::create_stream();
+    local.set_rx_threshold(&0).unwrap();
+    assert_eq!(local.set_rx_threshold(&0xefff_ffff), Err(Status::INVALID_ARGS));
+    local.set_tx_threshold(&0).unwrap();
+    assert_eq!(local.set_tx_threshold(&0xefff_ffff), Err(Status::INVALID_ARGS));
+    local.set_rx_threshold(&BUFFER_MAX).unwrap();
+    local.set_tx_threshold(&BUFFER_MAX).unwrap();
+    assert_eq!(local.set_rx_threshold(&(BUFFER_MAX + 1)), Err(Status::INVALID_ARGS));
+    assert_eq!(
+        (local.get_rx_threshold(), local.get_tx_threshold()),
+        (Ok(BUFFER_MAX), Ok(BUFFER_MAX))
+    );
+}
+
+// SetThreshholdsAndCheckSignals: READ_THRESHOLD follows the queued bytes, WRITE_THRESHOLD the
+// room in the peer's buffer, both as writes, reads and new thresholds change them; duplicates
+// see the same thresholds.
+#[test]
+fn thresholds_drive_their_signals() {
+    const RX: usize = 101;
+    let (local, remote) = Socket::create_stream();
+    local.set_rx_threshold(&RX).unwrap();
+    assert_eq!(local.get_rx_threshold(), Ok(RX));
+    let write_threshold = remote.info().unwrap().tx_buf_max - (RX + 2);
+    remote.set_tx_threshold(&write_threshold).unwrap();
+    assert_eq!(remote.get_tx_threshold(), Ok(write_threshold));
+    let local_clone = local.duplicate_handle(Rights::SAME_RIGHTS).unwrap();
+    let remote_clone = remote.duplicate_handle(Rights::SAME_RIGHTS).unwrap();
+    assert_eq!(local_clone.get_rx_threshold(), Ok(RX));
+    assert_eq!(remote_clone.get_tx_threshold(), Ok(write_threshold));
+
+    let (w, r) = (Signals::SOCKET_WRITABLE, Signals::SOCKET_READABLE);
+    let (rt, wt) = (Signals::SOCKET_READ_THRESHOLD, Signals::SOCKET_WRITE_THRESHOLD);
+    assert_eq!(signals(&local), w);
+    assert_eq!(signals(&remote_clone), w | wt);
+
+    remote.write(&[0; RX - 1]).unwrap();
+    assert_eq!(signals(&local_clone), w | r);
+    assert_eq!(signals(&remote), w | wt);
+    remote.write(&[0; 1]).unwrap();
+    assert_eq!(signals(&local), w | r | rt);
+    assert_eq!(signals(&remote), w | wt);
+
+    local.set_rx_threshold(&(RX + 50)).unwrap();
+    assert_eq!(signals(&local_clone), w | r);
+    local.set_rx_threshold(&RX).unwrap();
+    assert_eq!(signals(&local_clone), w | r | rt);
+
+    remote.set_tx_threshold(&(BUFFER_MAX - 10)).unwrap();
+    assert_eq!(signals(&remote_clone), w);
+    remote.set_tx_threshold(&write_threshold).unwrap();
+    assert_eq!(signals(&remote_clone), w | wt);
+
+    let more = write_threshold - (RX + 1);
+    assert_eq!(remote.write(&vec![0; more]), Ok(more));
+    assert_eq!(signals(&local), w | r | rt);
+    assert_eq!(signals(&remote), w);
+
+    assert_eq!(read_vec(&local, more + 10).unwrap().len(), more + 10);
+    assert_eq!(signals(&local), w | r);
+    assert_eq!(signals(&remote), w | wt);
+
+    local.set_rx_threshold(&0).unwrap();
+    remote.set_tx_threshold(&0).unwrap();
+    assert_eq!(signals(&remote), w);
+}
+
+// PeerClosedSetProperty: the write threshold needs a peer; the read threshold does not.
+// `sys_object_get_property` / `set_property` need GET_PROPERTY / SET_PROPERTY.
+#[test]
+fn threshold_rights_and_closed_peer() {
+    let (local, remote) = Socket::create_stream();
+    local.set_tx_threshold(&1).unwrap();
+    let no_get = local.duplicate_handle(Rights::SOCKET_DEFAULT - Rights::GET_PROPERTY).unwrap();
+    assert_eq!(no_get.get_rx_threshold(), Err(Status::ACCESS_DENIED));
+    assert_eq!(no_get.get_tx_threshold(), Err(Status::ACCESS_DENIED));
+    let no_set = local.duplicate_handle(Rights::SOCKET_DEFAULT - Rights::SET_PROPERTY).unwrap();
+    assert_eq!(no_set.set_rx_threshold(&1), Err(Status::ACCESS_DENIED));
+    assert_eq!(no_set.set_tx_threshold(&1), Err(Status::ACCESS_DENIED));
+    drop(remote);
+    assert_eq!(local.set_tx_threshold(&1), Err(Status::PEER_CLOSED));
+    local.set_rx_threshold(&1).unwrap();
+    assert_eq!(local.get_tx_threshold(), Ok(1));
 }

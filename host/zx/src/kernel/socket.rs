@@ -29,6 +29,12 @@ pub(crate) struct SocketBuffer {
     packets: VecDeque<usize>,
     /// The peer's writes are disabled: an empty read is BAD_STATE, not SHOULD_WAIT.
     read_disabled: bool,
+    /// `ZX_PROP_SOCKET_RX_THRESHOLD`: READ_THRESHOLD is asserted on this end while at least
+    /// this many bytes are queued here; 0 disables it.
+    read_threshold: usize,
+    /// `ZX_PROP_SOCKET_TX_THRESHOLD`: WRITE_THRESHOLD is asserted on this end while the
+    /// peer's buffer has at least this many bytes free; 0 disables it.
+    write_threshold: usize,
 }
 
 impl EndState for SocketBuffer {
@@ -45,6 +51,8 @@ impl SocketBuffer {
             data: VecDeque::new(),
             packets: VecDeque::new(),
             read_disabled: false,
+            read_threshold: 0,
+            write_threshold: 0,
         }
     }
 
@@ -54,6 +62,10 @@ impl SocketBuffer {
 
     fn is_full(&self) -> bool {
         self.data.len() >= SOCKET_BUFFER_MAX
+    }
+
+    fn free(&self) -> usize {
+        SOCKET_BUFFER_MAX - self.data.len()
     }
 
     /// `MBufChain::WriteStream`: as many bytes as fit; SHOULD_WAIT if none do.
@@ -150,12 +162,24 @@ pub(crate) fn write(end: &SocketEndpoint, bytes: &[u8]) -> Result<usize, Status>
         let was_empty = buffer.is_empty();
         let written =
             if buffer.datagram { buffer.write_datagram(bytes) } else { buffer.write_stream(bytes) };
-        if written.is_ok() && was_empty {
-            peer.signals.update(Signals::NONE, Signals::SOCKET_READABLE);
+        let mut clear = Signals::NONE;
+        if written.is_ok() {
+            let mut set = Signals::NONE;
+            if was_empty {
+                set |= Signals::SOCKET_READABLE;
+            }
+            if buffer.read_threshold > 0 && buffer.data.len() >= buffer.read_threshold {
+                set |= Signals::SOCKET_READ_THRESHOLD;
+            }
+            peer.signals.update(Signals::NONE, set);
+            if this.state.write_threshold > 0 && buffer.free() < this.state.write_threshold {
+                clear |= Signals::SOCKET_WRITE_THRESHOLD;
+            }
         }
         if buffer.is_full() {
-            this.signals.update(Signals::SOCKET_WRITABLE, Signals::NONE);
+            clear |= Signals::SOCKET_WRITABLE;
         }
+        this.signals.update(clear, Signals::NONE);
         written
     })
 }
@@ -181,14 +205,23 @@ pub(crate) fn read(end: &SocketEndpoint, out: &mut [u8], peek: bool) -> Result<u
         }
         let was_full = buffer.is_full();
         let actual = buffer.read(out, false);
-        if buffer.is_empty() {
-            signals.update(Signals::SOCKET_READABLE, Signals::NONE);
+        let mut clear = Signals::NONE;
+        if buffer.read_threshold > 0 && buffer.data.len() < buffer.read_threshold {
+            clear |= Signals::SOCKET_READ_THRESHOLD;
         }
-        if let Some(peer) = peer
-            && was_full
-            && actual > 0
-        {
-            peer.signals.update(Signals::NONE, Signals::SOCKET_WRITABLE);
+        if buffer.is_empty() {
+            clear |= Signals::SOCKET_READABLE;
+        }
+        signals.update(clear, Signals::NONE);
+        if let Some(peer) = peer {
+            let mut set = Signals::NONE;
+            if peer.state.write_threshold > 0 && buffer.free() >= peer.state.write_threshold {
+                set |= Signals::SOCKET_WRITE_THRESHOLD;
+            }
+            if was_full && actual > 0 {
+                set |= Signals::SOCKET_WRITABLE;
+            }
+            peer.signals.update(Signals::NONE, set);
         }
         Ok(actual)
     })
@@ -255,6 +288,47 @@ pub(crate) fn set_disposition(
         }
         update_read_status(this.state, peer_disposition);
         this.signals.update(mine.0, mine.1);
+        Ok(())
+    })
+}
+
+/// `SocketDispatcher::GetReadThreshold` / `GetWriteThreshold`: `(rx, tx)`.
+pub(crate) fn thresholds(end: &SocketEndpoint) -> (usize, usize) {
+    end.with_pair(|this, _| (this.state.read_threshold, this.state.write_threshold))
+}
+
+/// `SocketDispatcher::SetReadThreshold`: INVALID_ARGS above the buffer size; READ_THRESHOLD
+/// then follows the bytes queued here (0 clears it).
+pub(crate) fn set_read_threshold(end: &SocketEndpoint, value: usize) -> Result<(), Status> {
+    end.with_pair(|this, _| {
+        if value > SOCKET_BUFFER_MAX {
+            return Err(Status::INVALID_ARGS);
+        }
+        this.state.read_threshold = value;
+        if value > 0 && this.state.data.len() >= value {
+            this.signals.update(Signals::NONE, Signals::SOCKET_READ_THRESHOLD);
+        } else {
+            this.signals.update(Signals::SOCKET_READ_THRESHOLD, Signals::NONE);
+        }
+        Ok(())
+    })
+}
+
+/// `SocketDispatcher::SetWriteThreshold`: PEER_CLOSED without a peer, INVALID_ARGS above the
+/// peer's buffer size; WRITE_THRESHOLD then follows the room in the peer's buffer (0 clears
+/// it).
+pub(crate) fn set_write_threshold(end: &SocketEndpoint, value: usize) -> Result<(), Status> {
+    end.with_pair(|this, peer| {
+        let Some(peer) = peer else { return Err(Status::PEER_CLOSED) };
+        if value > SOCKET_BUFFER_MAX {
+            return Err(Status::INVALID_ARGS);
+        }
+        this.state.write_threshold = value;
+        if value > 0 && peer.state.free() >= value {
+            this.signals.update(Signals::NONE, Signals::SOCKET_WRITE_THRESHOLD);
+        } else {
+            this.signals.update(Signals::SOCKET_WRITE_THRESHOLD, Signals::NONE);
+        }
         Ok(())
     })
 }
