@@ -126,15 +126,88 @@ impl Status {
     }
 }
 
+/// The I/O error kind of a status, as in-tree (sdk/rust/zx-status/src/lib.rs).
+impl From<Status> for std::io::ErrorKind {
+    fn from(status: Status) -> std::io::ErrorKind {
+        use std::io::ErrorKind::*;
+        match status {
+            Status::INTERRUPTED_RETRY => Interrupted,
+            Status::BAD_HANDLE => BrokenPipe,
+            Status::TIMED_OUT => TimedOut,
+            Status::SHOULD_WAIT => WouldBlock,
+            Status::PEER_CLOSED => ConnectionAborted,
+            Status::NOT_FOUND => NotFound,
+            Status::ALREADY_EXISTS | Status::ALREADY_BOUND => AlreadyExists,
+            Status::UNAVAILABLE => AddrNotAvailable,
+            Status::ACCESS_DENIED => PermissionDenied,
+            Status::IO_REFUSED => ConnectionRefused,
+            Status::IO_DATA_INTEGRITY => InvalidData,
+            Status::BAD_PATH | Status::INVALID_ARGS | Status::OUT_OF_RANGE | Status::WRONG_TYPE => {
+                InvalidInput
+            }
+            _ => Other,
+        }
+    }
+}
+
+/// The status of an I/O error kind, as in-tree.
+impl From<std::io::ErrorKind> for Status {
+    fn from(kind: std::io::ErrorKind) -> Status {
+        use std::io::ErrorKind::*;
+        match kind {
+            NotFound => Status::NOT_FOUND,
+            PermissionDenied => Status::ACCESS_DENIED,
+            ConnectionRefused => Status::IO_REFUSED,
+            ConnectionAborted | BrokenPipe => Status::PEER_CLOSED,
+            AddrInUse => Status::ALREADY_BOUND,
+            AddrNotAvailable => Status::UNAVAILABLE,
+            AlreadyExists => Status::ALREADY_EXISTS,
+            WouldBlock => Status::SHOULD_WAIT,
+            InvalidInput => Status::INVALID_ARGS,
+            TimedOut => Status::TIMED_OUT,
+            Interrupted => Status::INTERRUPTED_RETRY,
+            _ => Status::IO,
+        }
+    }
+}
+
+/// An I/O error carrying only the status's kind, as in-tree.
 impl From<Status> for std::io::Error {
     fn from(status: Status) -> std::io::Error {
-        std::io::Error::other(status)
+        std::io::Error::from(std::io::ErrorKind::from(status))
+    }
+}
+
+/// The status of an I/O error's kind, as in-tree.
+impl From<std::io::Error> for Status {
+    fn from(error: std::io::Error) -> Status {
+        error.kind().into()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn io_errors_carry_the_in_tree_kinds_both_ways() {
+        use std::io::ErrorKind;
+        let cases = [
+            (Status::SHOULD_WAIT, ErrorKind::WouldBlock),
+            (Status::PEER_CLOSED, ErrorKind::ConnectionAborted),
+            (Status::TIMED_OUT, ErrorKind::TimedOut),
+            (Status::INVALID_ARGS, ErrorKind::InvalidInput),
+            (Status::NOT_FOUND, ErrorKind::NotFound),
+            (Status::ACCESS_DENIED, ErrorKind::PermissionDenied),
+        ];
+        for (status, kind) in cases {
+            assert_eq!(std::io::Error::from(status).kind(), kind);
+            assert_eq!(Status::from(std::io::Error::from(kind)), status);
+        }
+        assert_eq!(Status::BAD_STATE.into_io_error().kind(), ErrorKind::Other);
+        assert_eq!(Status::from(ErrorKind::BrokenPipe), Status::PEER_CLOSED);
+        assert_eq!(Status::from(ErrorKind::UnexpectedEof), Status::IO);
+    }
 
     #[test]
     fn values_match_zircon() {
