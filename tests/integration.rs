@@ -93,7 +93,6 @@ struct Setup {
     trace_manager: bool,
 }
 
-/// The running realm and a connection to the component.
 /// Adds the component as child `name` of `builder`: its ProxyManager exposed to the parent
 /// as `exposed_as`, the diagnostics dictionary routed to it.
 async fn add_manager(builder: &RealmBuilder, name: &str, exposed_as: &str) -> ChildRef {
@@ -106,16 +105,21 @@ async fn add_manager(builder: &RealmBuilder, name: &str, exposed_as: &str) -> Ch
         .add_route(Route::new().capability(protocol).from(&child).to(Ref::parent()))
         .await
         .unwrap();
+    route_diagnostics(builder, &child).await;
+    child
+}
+
+/// Routes the test's diagnostics dictionary (LogSink, InspectSink) to `child`.
+async fn route_diagnostics(builder: &RealmBuilder, child: &ChildRef) {
     builder
         .add_route(
             Route::new()
                 .capability(Capability::dictionary("diagnostics"))
                 .from(Ref::parent())
-                .to(&child),
+                .to(child),
         )
         .await
         .unwrap();
-    child
 }
 
 /// Adds the hermetic trace manager (`//src/performance/trace_manager:component_hermetic`):
@@ -143,17 +147,10 @@ async fn add_trace_manager(builder: &RealmBuilder, traced: &ChildRef) {
         )
         .await
         .unwrap();
-    builder
-        .add_route(
-            Route::new()
-                .capability(Capability::dictionary("diagnostics"))
-                .from(Ref::parent())
-                .to(&trace_manager),
-        )
-        .await
-        .unwrap();
+    route_diagnostics(builder, &trace_manager).await;
 }
 
+/// The running realm and a connection to the component.
 struct Realm {
     instance: RealmInstance,
     manager: ProxyManagerProxy,
