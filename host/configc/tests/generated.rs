@@ -246,22 +246,24 @@ fn take_from_startup_handle_with_bad_contents_panics() {
 
 #[test]
 fn record_inspect_records_every_field() {
-    let inspector = fuchsia_inspect::Inspector::default();
-    expected().record_inspect(inspector.root());
-    assert_data_tree!(inspector, root: {
-        my_flag: true,
-        my_int16: -32766i64,
-        my_int32: -2_000_000_000i64,
-        my_int64: -4_000_000_000i64,
-        my_int8: -127i64,
-        my_string: "hello",
-        my_uint16: 65535u64,
-        my_uint32: 4_000_000_000u64,
-        my_uint64: 8_000_000_000u64,
-        my_uint8: 255u64,
-        my_vector_of_flag: vec![1u64, 0],
-        my_vector_of_int8: vec![-1i64, 2, -3],
-        my_vector_of_string: vec!["a", "bcd"],
-        my_vector_of_uint64: vec![4u64, 5, 6],
+    futures::executor::block_on(async {
+        let inspector = fuchsia_inspect::Inspector::default();
+        expected().record_inspect(inspector.root());
+        assert_data_tree!(inspector, root: {
+            my_flag: true,
+            my_int16: -32766i64,
+            my_int32: -2_000_000_000i64,
+            my_int64: -4_000_000_000i64,
+            my_int8: -127i64,
+            my_string: "hello",
+            my_uint16: 65535u64,
+            my_uint32: 4_000_000_000u64,
+            my_uint64: 8_000_000_000u64,
+            my_uint8: 255u64,
+            my_vector_of_flag: vec![1u64, 0],
+            my_vector_of_int8: vec![-1i64, 2, -3],
+            my_vector_of_string: vec!["a", "bcd"],
+            my_vector_of_uint64: vec![4u64, 5, 6],
+        });
     });
 }

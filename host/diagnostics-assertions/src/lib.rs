@@ -10,19 +10,19 @@
 //! ```compile_fail,E0308
 //! use diagnostics_assertions::assert_data_tree;
 //! use diagnostics_hierarchy::DiagnosticsHierarchy;
-//! let tree: DiagnosticsHierarchy =
-//!     DiagnosticsHierarchy::new("root", vec![], vec![DiagnosticsHierarchy::new("7", vec![], vec![])]);
-//! let key = 7.to_string();
-//! assert_data_tree!(tree, root: { var key: {} });
+//! async fn check(tree: DiagnosticsHierarchy) {
+//!     let key = 7.to_string();
+//!     assert_data_tree!(tree, root: { var key: {} });
+//! }
 //! ```
 //!
 //! ```
 //! # use diagnostics_assertions::assert_data_tree;
 //! # use diagnostics_hierarchy::DiagnosticsHierarchy;
-//! # let tree: DiagnosticsHierarchy =
-//! #     DiagnosticsHierarchy::new("root", vec![], vec![DiagnosticsHierarchy::new("7", vec![], vec![])]);
+//! # async fn check(tree: DiagnosticsHierarchy) {
 //! let key = &7.to_string();
 //! assert_data_tree!(tree, root: { var key: {} });
+//! # }
 //! ```
 //!
 //! ```
@@ -33,7 +33,9 @@
 //!     vec![Property::Uint("a".into(), 1)],
 //!     vec![DiagnosticsHierarchy::new("child", vec![Property::Int("n".into(), -1)], vec![])],
 //! );
-//! assert_data_tree!(tree, root: { a: 1u64, child: contains { n: AnyProperty } });
+//! futures::executor::block_on(async {
+//!     assert_data_tree!(tree, root: { a: 1u64, child: contains { n: AnyProperty } });
+//! });
 //! ```
 
 mod matchers;
@@ -94,13 +96,27 @@ macro_rules! tree_assertion {
 
 /// Asserts that a hierarchy (or an Inspector, or anything implementing
 /// `DiagnosticsHierarchyGetter`) matches the tree; panics with the first mismatch's path.
+/// As in-tree, it awaits the hierarchy, so it is used in async code only:
+///
+/// ```compile_fail,E0728
+/// fn not_async(tree: diagnostics_hierarchy::DiagnosticsHierarchy) {
+///     diagnostics_assertions::assert_data_tree!(tree, root: {});
+/// }
+/// ```
+///
+/// ```
+/// async fn in_async(tree: diagnostics_hierarchy::DiagnosticsHierarchy) {
+///     diagnostics_assertions::assert_data_tree!(tree, root: {});
+/// }
+/// ```
 #[macro_export]
 macro_rules! assert_data_tree {
     ($hierarchy:expr, $($rest:tt)+) => {{
         use $crate::DiagnosticsHierarchyGetter as _;
-        let source = &$hierarchy;
-        let hierarchy = source.get_diagnostics_hierarchy();
-        if let Err(error) = $crate::tree_assertion!($($rest)+).run(hierarchy.as_ref()) {
+        let tree_assertion = $crate::tree_assertion!($($rest)+);
+        if let Err(error) =
+            tree_assertion.run($hierarchy.get_diagnostics_hierarchy().await.as_ref())
+        {
             panic!("tree assertion fails: {}", error);
         }
     }};

@@ -30,26 +30,30 @@ fn tree() -> DiagnosticsHierarchy {
 
 #[test]
 fn exact_tree_with_every_value_kind_matches() {
-    let key = "zero";
-    assert_data_tree!(tree(), root: {
-        count: 3u64,
-        delta: -2i64,
-        ratio: 0.5,
-        on: true,
-        name: "x",
-        raw: vec![1u8, 2],
-        ints: vec![1i64, 2],
-        list: vec!["a", ""],
-        hist: LinearHistogram { size: 3, floor: 0u64, step: 1, counts: vec![0, 5, 0], indexes: None },
-        var key: AnyUintProperty,
-        child: { n: NonZeroIntProperty },
-        "with.dot": {},
+    futures::executor::block_on(async {
+        let key = "zero";
+        assert_data_tree!(tree(), root: {
+            count: 3u64,
+            delta: -2i64,
+            ratio: 0.5,
+            on: true,
+            name: "x",
+            raw: vec![1u8, 2],
+            ints: vec![1i64, 2],
+            list: vec!["a", ""],
+            hist: LinearHistogram { size: 3, floor: 0u64, step: 1, counts: vec![0, 5, 0], indexes: None },
+            var key: AnyUintProperty,
+            child: { n: NonZeroIntProperty },
+            "with.dot": {},
+        });
     });
 }
 
 #[test]
 fn contains_ignores_unlisted_values() {
-    assert_data_tree!(tree(), root: contains { child: contains {} });
+    futures::executor::block_on(async {
+        assert_data_tree!(tree(), root: contains { child: contains {} });
+    });
 }
 
 fn failure(assertion: TreeAssertion) -> String {
@@ -86,5 +90,7 @@ fn each_failure_names_the_problem_and_path() {
 #[test]
 #[should_panic(expected = "tree assertion fails")]
 fn assert_data_tree_panics_on_mismatch() {
-    assert_data_tree!(tree(), root: { count: 1u64 });
+    futures::executor::block_on(async {
+        assert_data_tree!(tree(), root: { count: 1u64 });
+    });
 }

@@ -12,14 +12,23 @@ pub use array::{
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
-/// Anything a hierarchy can be obtained from (a hierarchy itself, an Inspector, ...).
+/// Anything a hierarchy can be obtained from (a hierarchy itself, an Inspector, ...). As
+/// in-tree, getting it is asynchronous (reading an Inspector resolves its lazy nodes), so
+/// `diagnostics_assertions::assert_data_tree!` awaits it and works only in async code.
 pub trait DiagnosticsHierarchyGetter<K: Clone> {
     /// The hierarchy, borrowed or freshly read.
-    fn get_diagnostics_hierarchy(&self) -> Cow<'_, DiagnosticsHierarchy<K>>;
+    fn get_diagnostics_hierarchy<'a>(
+        &'a self,
+    ) -> impl std::future::Future<Output = Cow<'a, DiagnosticsHierarchy<K>>>
+    where
+        K: 'a;
 }
 
 impl<K: Clone> DiagnosticsHierarchyGetter<K> for DiagnosticsHierarchy<K> {
-    fn get_diagnostics_hierarchy(&self) -> Cow<'_, DiagnosticsHierarchy<K>> {
+    async fn get_diagnostics_hierarchy<'a>(&'a self) -> Cow<'a, DiagnosticsHierarchy<K>>
+    where
+        K: 'a,
+    {
         Cow::Borrowed(self)
     }
 }

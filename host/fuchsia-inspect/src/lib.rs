@@ -23,10 +23,13 @@ pub use writer::*;
 pub use diagnostics_hierarchy::DiagnosticsHierarchyGetter;
 
 impl DiagnosticsHierarchyGetter<String> for Inspector {
-    /// Reads the tree, resolving lazy nodes on a local executor. Panics if the VMO cannot be
-    /// read, which for a live Inspector means the writer is broken (this is a test helper).
-    fn get_diagnostics_hierarchy(&self) -> std::borrow::Cow<'_, DiagnosticsHierarchy> {
-        let hierarchy = match futures::executor::block_on(reader::read(self)) {
+    /// Reads the tree, resolving lazy nodes. Panics if the VMO cannot be read, which for a
+    /// live Inspector means the writer is broken (this is a test helper).
+    async fn get_diagnostics_hierarchy<'a>(&'a self) -> std::borrow::Cow<'a, DiagnosticsHierarchy>
+    where
+        String: 'a,
+    {
+        let hierarchy = match reader::read(self).await {
             Ok(hierarchy) => hierarchy,
             Err(reader::ReaderError::NoOpInspector) => DiagnosticsHierarchy::new_root(),
             Err(err) => panic!("failed to read the inspector: {err}"),

@@ -91,78 +91,82 @@ fn lazy_uint(
 
 #[test]
 fn stats_match_the_in_tree_writer() {
-    let inspector = Inspector::default();
-    inspector.record_lazy_stats();
-    assert_data_tree!(inspector, root: {
-        "fuchsia.inspect.Stats": {
-            current_size: 4096u64,
-            maximum_size: DEFAULT_VMO_SIZE_BYTES as u64,
-            utilization_per_ten_k: 156u64,
-            total_dynamic_children: 1u64,
-            allocated_blocks: 4u64,
-            deallocated_blocks: 0u64,
-            failed_allocations: 0u64,
-        },
-    });
-    inspector.root().record_lazy_child("foo", lazy_uint("a"));
-    assert_data_tree!(inspector, root: {
-        foo: { a: 1u64 },
-        "fuchsia.inspect.Stats": {
-            current_size: 4096u64,
-            maximum_size: DEFAULT_VMO_SIZE_BYTES as u64,
-            utilization_per_ten_k: 156u64,
-            total_dynamic_children: 2u64,
-            allocated_blocks: 7u64,
-            deallocated_blocks: 0u64,
-            failed_allocations: 0u64,
-        },
-    });
-    for i in 0..100 {
-        inspector.root().record_string(format!("testing-{i}"), "testing".repeat(i + 1));
-    }
-    {
-        let _ = inspector.root().create_int("drop", 1);
-    }
-    assert_data_tree!(inspector, root: contains {
-        "fuchsia.inspect.Stats": {
-            current_size: 61440u64,
-            maximum_size: DEFAULT_VMO_SIZE_BYTES as u64,
-            utilization_per_ten_k: 2343u64,
-            total_dynamic_children: 2u64,
-            allocated_blocks: 309u64,
-            deallocated_blocks: 2u64,
-            failed_allocations: 0u64,
-        },
-    });
-    for i in 101..220 {
-        inspector.root().record_string(format!("testing-{i}"), "testing".repeat(i + 1));
-    }
-    assert_data_tree!(inspector, root: contains {
-        "fuchsia.inspect.Stats": {
-            current_size: 262144u64,
-            maximum_size: DEFAULT_VMO_SIZE_BYTES as u64,
-            utilization_per_ten_k: 10000u64,
-            total_dynamic_children: 2u64,
-            allocated_blocks: 664u64,
-            deallocated_blocks: 6u64,
-            failed_allocations: 2u64,
-        },
+    futures::executor::block_on(async {
+        let inspector = Inspector::default();
+        inspector.record_lazy_stats();
+        assert_data_tree!(inspector, root: {
+            "fuchsia.inspect.Stats": {
+                current_size: 4096u64,
+                maximum_size: DEFAULT_VMO_SIZE_BYTES as u64,
+                utilization_per_ten_k: 156u64,
+                total_dynamic_children: 1u64,
+                allocated_blocks: 4u64,
+                deallocated_blocks: 0u64,
+                failed_allocations: 0u64,
+            },
+        });
+        inspector.root().record_lazy_child("foo", lazy_uint("a"));
+        assert_data_tree!(inspector, root: {
+            foo: { a: 1u64 },
+            "fuchsia.inspect.Stats": {
+                current_size: 4096u64,
+                maximum_size: DEFAULT_VMO_SIZE_BYTES as u64,
+                utilization_per_ten_k: 156u64,
+                total_dynamic_children: 2u64,
+                allocated_blocks: 7u64,
+                deallocated_blocks: 0u64,
+                failed_allocations: 0u64,
+            },
+        });
+        for i in 0..100 {
+            inspector.root().record_string(format!("testing-{i}"), "testing".repeat(i + 1));
+        }
+        {
+            let _ = inspector.root().create_int("drop", 1);
+        }
+        assert_data_tree!(inspector, root: contains {
+            "fuchsia.inspect.Stats": {
+                current_size: 61440u64,
+                maximum_size: DEFAULT_VMO_SIZE_BYTES as u64,
+                utilization_per_ten_k: 2343u64,
+                total_dynamic_children: 2u64,
+                allocated_blocks: 309u64,
+                deallocated_blocks: 2u64,
+                failed_allocations: 0u64,
+            },
+        });
+        for i in 101..220 {
+            inspector.root().record_string(format!("testing-{i}"), "testing".repeat(i + 1));
+        }
+        assert_data_tree!(inspector, root: contains {
+            "fuchsia.inspect.Stats": {
+                current_size: 262144u64,
+                maximum_size: DEFAULT_VMO_SIZE_BYTES as u64,
+                utilization_per_ten_k: 10000u64,
+                total_dynamic_children: 2u64,
+                allocated_blocks: 664u64,
+                deallocated_blocks: 6u64,
+                failed_allocations: 2u64,
+            },
+        });
     });
 }
 
 #[test]
 fn stats_node_updates_on_request() {
-    let inspector = Inspector::default();
-    let stats = StatsNode::new(&inspector);
-    assert_data_tree!(inspector, root: {
-        "fuchsia.inspect.Stats": contains { allocated_blocks: 3u64 },
+    futures::executor::block_on(async {
+        let inspector = Inspector::default();
+        let stats = StatsNode::new(&inspector);
+        assert_data_tree!(inspector, root: {
+            "fuchsia.inspect.Stats": contains { allocated_blocks: 3u64 },
+        });
+        inspector.root().record_int("abc", 5);
+        stats.update();
+        assert_data_tree!(inspector, root: {
+            abc: 5i64,
+            "fuchsia.inspect.Stats": contains { allocated_blocks: 19u64, deallocated_blocks: 0u64 },
+        });
+        let counter = inspector.root().create_uint("counter", 0);
+        assert_eq!(counter.add(2), Some(2));
     });
-    inspector.root().record_int("abc", 5);
-    stats.update();
-    assert_data_tree!(inspector, root: {
-        abc: 5i64,
-        "fuchsia.inspect.Stats": contains { allocated_blocks: 19u64, deallocated_blocks: 0u64 },
-    });
-    let counter = inspector.root().create_uint("counter", 0);
-    assert_eq!(counter.add(2), Some(2));
 }

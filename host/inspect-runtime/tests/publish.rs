@@ -12,19 +12,22 @@ fn snapshot_of(moniker: &str) -> Vec<diagnostics_data::InspectData> {
 
 #[test]
 fn publish_registers_under_the_component_moniker_until_dropped() {
-    let instance = ComponentInstance::new("realm:r1/proxy_manager", "#meta/proxy_manager.cm", []);
-    let _entered = instance.enter();
-    let inspector = Inspector::default();
-    inspector.root().record_uint("count", 3);
-    let controller = publish(&inspector, PublishOptions::default()).unwrap();
-    let data = snapshot_of("realm:r1/proxy_manager");
-    assert_eq!(data.len(), 1);
-    assert_eq!(data[0].metadata.component_url, "#meta/proxy_manager.cm");
-    assert_eq!(data[0].name(), "root");
-    assert!(data[0].metadata.timestamp.into_nanos() > 0);
-    assert_data_tree!(data[0].payload.as_ref().unwrap(), root: { count: 3u64 });
-    drop(controller);
-    assert!(snapshot_of("realm:r1/proxy_manager").is_empty());
+    futures::executor::block_on(async {
+        let instance =
+            ComponentInstance::new("realm:r1/proxy_manager", "#meta/proxy_manager.cm", []);
+        let _entered = instance.enter();
+        let inspector = Inspector::default();
+        inspector.root().record_uint("count", 3);
+        let controller = publish(&inspector, PublishOptions::default()).unwrap();
+        let data = snapshot_of("realm:r1/proxy_manager");
+        assert_eq!(data.len(), 1);
+        assert_eq!(data[0].metadata.component_url, "#meta/proxy_manager.cm");
+        assert_eq!(data[0].name(), "root");
+        assert!(data[0].metadata.timestamp.into_nanos() > 0);
+        assert_data_tree!(data[0].payload.as_ref().unwrap(), root: { count: 3u64 });
+        drop(controller);
+        assert!(snapshot_of("realm:r1/proxy_manager").is_empty());
+    });
 }
 
 #[test]
@@ -69,31 +72,34 @@ fn unreadable_trees_report_an_error() {
 
 #[test]
 fn component_inspector_is_per_instance() {
-    let a = ComponentInstance::new("realm:r4/a", "#meta/c.cm", []);
-    let b = ComponentInstance::new("realm:r4/b", "#meta/c.cm", []);
-    let in_a = {
+    futures::executor::block_on(async {
+        let a = ComponentInstance::new("realm:r4/a", "#meta/c.cm", []);
+        let b = ComponentInstance::new("realm:r4/b", "#meta/c.cm", []);
+        let in_a = {
+            let _entered = a.enter();
+            let inspector = fuchsia_inspect::component::inspector();
+            inspector.root().record_int("only_in_a", 1);
+            let mut health = fuchsia_inspect::component::health();
+            fuchsia_inspect::health::Reporter::set_ok(&mut health);
+            inspector as *const Inspector
+        };
+        let _entered = b.enter();
+        let in_b = fuchsia_inspect::component::inspector();
+        assert_ne!(in_a, in_b as *const Inspector);
+        assert_data_tree!(in_b, root: {});
+        // From a thread the instance spawns, the same instance inspector is returned.
+        let from_thread = std::thread::spawn(|| {
+            fuchsia_inspect::component::inspector() as *const Inspector as usize
+        })
+        .join()
+        .unwrap();
+        assert_eq!(from_thread, in_b as *const Inspector as usize);
+        drop(_entered);
         let _entered = a.enter();
-        let inspector = fuchsia_inspect::component::inspector();
-        inspector.root().record_int("only_in_a", 1);
-        let mut health = fuchsia_inspect::component::health();
-        fuchsia_inspect::health::Reporter::set_ok(&mut health);
-        inspector as *const Inspector
-    };
-    let _entered = b.enter();
-    let in_b = fuchsia_inspect::component::inspector();
-    assert_ne!(in_a, in_b as *const Inspector);
-    assert_data_tree!(in_b, root: {});
-    // From a thread the instance spawns, the same instance inspector is returned.
-    let from_thread =
-        std::thread::spawn(|| fuchsia_inspect::component::inspector() as *const Inspector as usize)
-            .join()
-            .unwrap();
-    assert_eq!(from_thread, in_b as *const Inspector as usize);
-    drop(_entered);
-    let _entered = a.enter();
-    assert_data_tree!(fuchsia_inspect::component::inspector(), root: {
-        only_in_a: 1i64,
-        "fuchsia.inspect.Health": { status: "OK", start_timestamp_nanos: diagnostics_assertions::AnyIntProperty },
+        assert_data_tree!(fuchsia_inspect::component::inspector(), root: {
+            only_in_a: 1i64,
+            "fuchsia.inspect.Health": { status: "OK", start_timestamp_nanos: diagnostics_assertions::AnyIntProperty },
+        });
     });
 }
 

@@ -61,26 +61,30 @@ mod tests {
 
     #[test]
     fn keeps_the_most_recent_entries() {
-        let inspector = Inspector::default();
-        let mut list = BoundedListNode::new(inspector.root().create_child("list"), 2);
-        assert!(list.is_empty());
-        for i in 0..3u64 {
-            list.add_entry(|node| node.record_uint("i", i));
-        }
-        assert_eq!((list.len(), list.capacity()), (2, 2));
-        assert_data_tree!(inspector, root: { list: { "1": { i: 1u64 }, "2": { i: 2u64 } } });
-        let entry = list.add_entry(|_| {});
-        entry.record_bool("late", true);
-        assert_data_tree!(inspector, root: { list: { "2": { i: 2u64 }, "3": { late: true } } });
+        futures::executor::block_on(async {
+            let inspector = Inspector::default();
+            let mut list = BoundedListNode::new(inspector.root().create_child("list"), 2);
+            assert!(list.is_empty());
+            for i in 0..3u64 {
+                list.add_entry(|node| node.record_uint("i", i));
+            }
+            assert_eq!((list.len(), list.capacity()), (2, 2));
+            assert_data_tree!(inspector, root: { list: { "1": { i: 1u64 }, "2": { i: 2u64 } } });
+            let entry = list.add_entry(|_| {});
+            entry.record_bool("late", true);
+            assert_data_tree!(inspector, root: { list: { "2": { i: 2u64 }, "3": { late: true } } });
+        });
     }
 
     #[test]
     fn zero_capacity_means_one() {
-        let inspector = Inspector::default();
-        let mut list = BoundedListNode::new(inspector.root().create_child("list"), 0);
-        list.add_entry(|n| n.record_int("a", 1));
-        list.add_entry(|n| n.record_int("b", 2));
-        assert_eq!(list.capacity(), 1);
-        assert_data_tree!(inspector, root: { list: { "1": { b: 2i64 } } });
+        futures::executor::block_on(async {
+            let inspector = Inspector::default();
+            let mut list = BoundedListNode::new(inspector.root().create_child("list"), 0);
+            list.add_entry(|n| n.record_int("a", 1));
+            list.add_entry(|n| n.record_int("b", 2));
+            assert_eq!(list.capacity(), 1);
+            assert_data_tree!(inspector, root: { list: { "1": { b: 2i64 } } });
+        });
     }
 }
