@@ -3,7 +3,7 @@
 // found in the LICENSE file.
 
 use super::{
-    ClientWarning, Connections, MAX_IN_FLIGHT_PER_CONNECTION, MAX_REQUESTS_PER_TURN, serve,
+    Connections, MAX_IN_FLIGHT_PER_CONNECTION, MAX_REQUESTS_PER_TURN, WatchState, handle, serve,
     serve_all,
 };
 use crate::config::Limits;
@@ -15,6 +15,7 @@ use fidl_fuchsia_starnix_proxy::{
     ProxyManagerRemoveWakeSourceRequest, ProxyManagerRequestStream, ProxySpec, WakeSourceSpec,
 };
 use fuchsia_async as fasync;
+use futures::StreamExt;
 use std::sync::Arc;
 use wire::{WATCH_WAKE_SOURCES_ORDINAL, add_proxy_message, epitaph, read_message, request_header};
 
@@ -512,4 +513,19 @@ async fn a_connection_has_at_most_the_bound_in_progress_and_every_request_is_ans
         let mut buf = zx::MessageBuf::new();
         assert_eq!(peer.container.read(&mut buf), Err(zx::Status::PEER_CLOSED));
     }
+}
+
+/// The memory ARCHITECTURE states per in-flight request: the request's future, held in the
+/// connection's `FuturesUnordered` until it completes, is at most 512 bytes (496 measured).
+#[fuchsia::test]
+async fn an_in_flight_request_future_is_at_most_512_bytes() {
+    let server = Server::new(Limits::default());
+    let (client, mut stream) = create_proxy_and_stream::<ProxyManagerMarker>();
+    let _reply = client.remove_proxy(&ProxyManagerRemoveProxyRequest::default());
+    let request = stream.next().await.unwrap().unwrap();
+    let watch = WatchState::default();
+    let future = handle(&server.manager, &server.connections, &watch, request);
+    let bytes = std::mem::size_of_val(&future);
+    println!("an in-flight request's future: {bytes} bytes");
+    assert!(bytes <= 512, "{bytes} bytes");
 }

@@ -388,7 +388,9 @@ fn closing_warning(log: &Data<Logs>) -> Option<u64> {
 /// A client opens connection after connection, each with one malformed message, until the
 /// component's log shows a second warning for them. Every connection gets its epitaph; the
 /// log gets at most one such warning per second, and every misuse is accounted for: logged,
-/// or counted as suppressed in Inspect and reported by the next warning logged.
+/// or counted as suppressed in Inspect and reported by the next warning logged. Other kinds
+/// of warning are limited apart: the first missing field and the first unknown method that
+/// follow are logged.
 #[fuchsia::test]
 async fn malformed_connections_in_a_loop_get_every_epitaph_but_not_a_warning_each() {
     let realm = Realm::start(Setup::default()).await;
@@ -410,15 +412,23 @@ async fn malformed_connections_in_a_loop_get_every_epitaph_but_not_a_warning_eac
         }
     }
     let elapsed_s = (zx::MonotonicInstant::get() - started).into_nanos() / 1_000_000_000;
+    let no_id = ProxyManagerRemoveProxyRequest::default();
+    assert!(realm.manager.remove_proxy(&no_id).await.unwrap().is_err());
+    let raw = realm.connect_raw();
+    raw.write(&header(9, [2, 0], 0x80, 1, 0x1234_5678_9abc_def0), &mut []).unwrap();
+    assert_eq!(&read_message(&raw).await.bytes()[..4], 9u32.to_le_bytes());
+    let others = ["RemoveProxy: missing id", "unknown TwoWay method, ordinal 0x123456789abcdef0"];
+    for other in others {
+        while logs.next().await.unwrap().unwrap().msg() != Some(other) {}
+    }
 
-    let reported: Vec<u64> = ArchiveReader::logs()
-        .select_all_for_component(moniker.as_str())
-        .snapshot()
-        .await
-        .unwrap()
-        .iter()
-        .filter_map(closing_warning)
-        .collect();
+    let snapshot =
+        ArchiveReader::logs().select_all_for_component(moniker.as_str()).snapshot().await.unwrap();
+    let reported: Vec<u64> = snapshot.iter().filter_map(closing_warning).collect();
+    for other in others {
+        let logged = snapshot.iter().filter(|log| log.msg() == Some(other)).count();
+        assert_eq!(logged, 1, "{other}");
+    }
     let data = inspect_of(&moniker).await;
     let suppressed = data
         .payload
