@@ -32,14 +32,16 @@ pub async fn run(limits: Limits) -> Result<(), anyhow::Error> {
     let (work, work_receiver) = async_channel::unbounded();
     run_proxy_thread(work_receiver).context("starting the proxy thread")?;
     let manager = Arc::new(ProxyManager::new(limits, work));
+    let connections = Arc::new(server::Connections::default());
     inspect::record(inspector.root(), &manager);
+    inspect::record_connections(inspector.root(), &connections);
 
     let mut fs = ServiceFs::new_local();
     fs.dir("svc").add_fidl_service(|stream: ProxyManagerRequestStream| stream);
     fs.take_and_serve_directory_handle().context("serving the outgoing directory")?;
     health.set_ok();
     log::info!("serving with {limits:?}");
-    let serving = std::pin::pin!(server::serve_all(&manager, fs));
+    let serving = std::pin::pin!(server::serve_all(&manager, &connections, fs));
     let watching_stuck = std::pin::pin!(stuck::watch(manager.wake_sources(), &mut health));
     futures::future::select(serving, watching_stuck).await;
     Ok(())

@@ -28,6 +28,10 @@
 //!                          (how long it stayed active, once it is no longer)
 //!   ended_lingers:   <id>: name, began_at_ns, ended_at_ns, end (drained | limit_reached |
 //!                          failed: <status>), pending (counter value at the end)
+//!   connections:     max_in_flight_requests (the most one connection has had in progress
+//!                    at once), suppressed_warnings: {connection_closed, missing_field,
+//!                    unknown_method} (warnings clients caused that the rate limit kept out
+//!                    of the log) (by the component, from the server's shared state)
 //! ```
 //!
 //! Everything here is a lazy node: it is built from the manager's state and the
@@ -38,6 +42,7 @@ use crate::manager::{ClosedProxy, LiveProxy, ProxyManager};
 use crate::method_stats::{MethodSnapshot, MethodTotals};
 use crate::proxy::ProxyEnd;
 use crate::proxy_stats::DirectionTotals;
+use crate::server::{ClientWarning, Connections};
 use crate::wake_sources::{Activation, EndedLinger, LingerEnd, WakeSourceInfo, WakeSourceKind};
 use fuchsia_inspect::{Inspector, Node};
 use futures::FutureExt;
@@ -75,6 +80,26 @@ pub fn record(node: &Node, manager: &Arc<ProxyManager>) {
                 record_activation(child, &activation)
             });
         }
+    });
+}
+
+/// Records `connections` under `node`, as a lazy node read at snapshot time.
+pub fn record_connections(node: &Node, connections: &Arc<Connections>) {
+    let connections = Arc::clone(connections);
+    node.record_lazy_child("connections", move || {
+        let connections = Arc::clone(&connections);
+        async move {
+            let inspector = Inspector::default();
+            let root = inspector.root();
+            root.record_uint("max_in_flight_requests", connections.max_in_flight() as u64);
+            root.record_child("suppressed_warnings", |node| {
+                for kind in ClientWarning::ALL {
+                    node.record_uint(kind.name(), connections.suppressed(kind));
+                }
+            });
+            Ok(inspector)
+        }
+        .boxed()
     });
 }
 

@@ -10,6 +10,7 @@ pub mod component;
 pub mod config;
 pub mod inspect;
 pub mod linger;
+pub mod log_limit;
 pub mod manager;
 pub mod method_stats;
 pub mod proxy;

@@ -16,7 +16,18 @@
 //! required rights, or a second pending hanging get closes that connection with an epitaph
 //! (the request stream yields the error without shutting anything down, as in-tree, so the
 //! epitaph goes out in both builds); nothing else changes.
+//!
+//! Memory is bounded per connection: at most `MAX_IN_FLIGHT_PER_CONNECTION` requests are in
+//! progress at once. At the bound the connection stops reading its channel until one
+//! completes, so the excess waits in the channel, where the kernel bounds it (a client that
+//! queues more than a channel holds meets the channel-full policy itself, as on Fuchsia).
+//!
+//! The warnings a client can cause (a connection closed for misuse, a missing field, an
+//! unknown method) are rate-limited per kind across all connections of the instance
+//! (`WARNING_INTERVAL`, see `log_limit`), so a client that misbehaves in a loop cannot flood
+//! the log; Inspect counts the suppressed ones (`connections/suppressed_warnings`).
 
+use crate::log_limit::LogLimit;
 use crate::manager::{ManagerError, NewProxy, NewWakeSource, ProxyManager};
 use crate::wake_sources::ActiveSet;
 use fidl::endpoints::{ControlHandle, RequestStream, Responder};
@@ -30,12 +41,105 @@ use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 use log::warn;
 use std::cell::{Cell, RefCell};
-use std::sync::Arc;
+use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// The most requests one connection takes in a row before it yields to other tasks. Each
 /// request costs at most one manager operation and one reply (RemoveProxy and the hanging
 /// get wait without blocking), so this bounds the work one connection does per turn.
 pub const MAX_REQUESTS_PER_TURN: usize = 16;
+
+/// The most requests one connection has in progress at once (taken from the channel and not
+/// yet answered). Only RemoveProxy (waiting for the drain) and WatchWakeSources (at most one
+/// per connection) stay in progress past their first poll, so this is how many removals one
+/// connection can have under way; the client's further requests wait in the channel. Four
+/// turns' worth of requests: enough for a runner removing its proxies at once to keep the
+/// proxy thread busy, and each one costs the bytes of its request future (ARCHITECTURE).
+pub const MAX_IN_FLIGHT_PER_CONNECTION: usize = 4 * MAX_REQUESTS_PER_TURN;
+
+/// The shortest time between two logged warnings of one kind a client can cause.
+pub const WARNING_INTERVAL: zx::MonotonicDuration = zx::MonotonicDuration::from_seconds(1);
+
+/// A kind of warning a client can cause; each is rate-limited on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientWarning {
+    /// A connection closed for misuse, with its epitaph.
+    ConnectionClosed,
+    /// A request missing a required field.
+    MissingField,
+    /// A request of an unknown flexible method.
+    UnknownMethod,
+}
+
+impl ClientWarning {
+    pub const ALL: [ClientWarning; 3] = [
+        ClientWarning::ConnectionClosed,
+        ClientWarning::MissingField,
+        ClientWarning::UnknownMethod,
+    ];
+
+    /// How the kind reads in Inspect.
+    pub fn name(self) -> &'static str {
+        match self {
+            ClientWarning::ConnectionClosed => "connection_closed",
+            ClientWarning::MissingField => "missing_field",
+            ClientWarning::UnknownMethod => "unknown_method",
+        }
+    }
+}
+
+/// What the connections of one component instance share: the warning limiters and the most
+/// requests any connection has had in progress.
+///
+/// The connection tasks (main executor) write it; Inspect reads it from whatever thread
+/// serves a snapshot. The limiters' mutex is held for one decision, never across an await.
+pub struct Connections {
+    /// One limiter per `ClientWarning`, in the order of `ClientWarning::ALL`.
+    warnings: Mutex<[LogLimit; 3]>,
+    /// The most requests one connection has had in progress at once, over all connections.
+    max_in_flight: AtomicUsize,
+}
+
+impl Default for Connections {
+    fn default() -> Connections {
+        Connections {
+            warnings: Mutex::new(ClientWarning::ALL.map(|_| LogLimit::new(WARNING_INTERVAL))),
+            max_in_flight: AtomicUsize::new(0),
+        }
+    }
+}
+
+impl Connections {
+    /// Logs `message` as a WARN unless a warning of its kind was logged less than
+    /// `WARNING_INTERVAL` ago, in which case it is only counted; a warning logged after
+    /// suppressed ones says how many.
+    fn warn(&self, kind: ClientWarning, message: fmt::Arguments<'_>) {
+        let verdict = self.limiters()[kind as usize].admit(zx::MonotonicInstant::get());
+        if let Some(suppressed) = verdict {
+            warn!("{message}{suppressed}");
+        }
+    }
+
+    /// The warnings of `kind` suppressed so far.
+    pub fn suppressed(&self, kind: ClientWarning) -> u64 {
+        self.limiters()[kind as usize].suppressed()
+    }
+
+    /// The most requests one connection has had in progress at once; never more than
+    /// `MAX_IN_FLIGHT_PER_CONNECTION`.
+    pub fn max_in_flight(&self) -> usize {
+        self.max_in_flight.load(Ordering::Relaxed)
+    }
+
+    fn note_in_flight(&self, in_flight: usize) {
+        self.max_in_flight.fetch_max(in_flight, Ordering::Relaxed);
+    }
+
+    fn limiters(&self) -> std::sync::MutexGuard<'_, [LogLimit; 3]> {
+        self.warnings.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
 
 /// Why a connection is closed by the server.
 #[derive(Debug, thiserror::Error)]
@@ -81,8 +185,12 @@ fn reply<T>(
 }
 
 /// A request missing a required field is refused as INVALID_ARGS.
-fn missing<T>(method: &str, field: &str) -> Result<T, ProxyManagerError> {
-    warn!("{method}: missing {field}");
+fn missing<T>(
+    connections: &Connections,
+    method: &str,
+    field: &str,
+) -> Result<T, ProxyManagerError> {
+    connections.warn(ClientWarning::MissingField, format_args!("{method}: missing {field}"));
     Err(ProxyManagerError::InvalidArgs)
 }
 
@@ -102,7 +210,11 @@ struct WatchState {
 }
 
 /// Serves one connection until the client closes it or the server closes it for misuse.
-pub async fn serve(manager: &ProxyManager, mut stream: ProxyManagerRequestStream) {
+pub async fn serve(
+    manager: &ProxyManager,
+    connections: &Connections,
+    mut stream: ProxyManagerRequestStream,
+) {
     let control_handle = stream.control_handle();
     let watch = WatchState::default();
     let mut in_flight = FuturesUnordered::new();
@@ -112,13 +224,21 @@ pub async fn serve(manager: &ProxyManager, mut stream: ProxyManagerRequestStream
             fasync::yield_now().await;
             taken_this_turn = 0;
         }
+        if in_flight.len() == MAX_IN_FLIGHT_PER_CONNECTION {
+            // At the bound the channel is not read: the client's further requests wait in it.
+            match in_flight.next().await {
+                Some(Err(e)) => break Some(e),
+                _ => continue,
+            }
+        }
         futures::select! {
             request = stream.next() => match request {
                 None => break None,
                 Some(Err(e)) => break Some(ConnectionError::Decode(e)),
                 Some(Ok(request)) => {
                     taken_this_turn += 1;
-                    in_flight.push(handle(manager, &watch, request));
+                    in_flight.push(handle(manager, connections, &watch, request));
+                    connections.note_in_flight(in_flight.len());
                 }
             },
             done = in_flight.select_next_some() => {
@@ -129,13 +249,17 @@ pub async fn serve(manager: &ProxyManager, mut stream: ProxyManagerRequestStream
         }
     };
     if let Some(error) = closed_for {
-        warn!("closing a ProxyManager connection: {error}");
+        connections.warn(
+            ClientWarning::ConnectionClosed,
+            format_args!("closing a ProxyManager connection: {error}"),
+        );
         control_handle.shutdown_with_epitaph(error.epitaph());
     }
 }
 
 async fn handle(
     manager: &ProxyManager,
+    connections: &Connections,
     watch: &WatchState,
     request: ProxyManagerRequest,
 ) -> Result<(), ConnectionError> {
@@ -143,7 +267,7 @@ async fn handle(
         ProxyManagerRequest::AddProxy { payload, responder } => {
             let result = match new_proxy(payload) {
                 Ok(new) => reply(manager.add_proxy(new))?,
-                Err(field) => missing("AddProxy", field),
+                Err(field) => missing(connections, "AddProxy", field),
             };
             let response = result
                 .map(|id| ProxyManagerAddProxyResponse { id: Some(id), ..Default::default() });
@@ -152,14 +276,14 @@ async fn handle(
         ProxyManagerRequest::RemoveProxy { payload, responder } => {
             let result = match payload.id {
                 Some(id) => reply(manager.remove_proxy(id).await.map(drop))?,
-                None => missing("RemoveProxy", "id"),
+                None => missing(connections, "RemoveProxy", "id"),
             };
             sent(responder.send(result), "RemoveProxy");
         }
         ProxyManagerRequest::AddWakeSource { payload, responder } => {
             let result = match new_wake_source(payload) {
                 Ok(new) => reply(manager.add_wake_source(new))?,
-                Err(field) => missing("AddWakeSource", field),
+                Err(field) => missing(connections, "AddWakeSource", field),
             };
             let response = result
                 .map(|id| ProxyManagerAddWakeSourceResponse { id: Some(id), ..Default::default() });
@@ -168,7 +292,7 @@ async fn handle(
         ProxyManagerRequest::RemoveWakeSource { payload, responder } => {
             let result = match payload.id {
                 Some(id) => reply(manager.remove_wake_source(id))?,
-                None => missing("RemoveWakeSource", "id"),
+                None => missing(connections, "RemoveWakeSource", "id"),
             };
             sent(responder.send(result), "RemoveWakeSource");
         }
@@ -193,7 +317,10 @@ async fn handle(
             sent(responder.send(&state), "WatchWakeSources");
         }
         ProxyManagerRequest::_UnknownMethod { ordinal, method_type, .. } => {
-            warn!("unknown {method_type:?} method, ordinal {ordinal:#x}");
+            connections.warn(
+                ClientWarning::UnknownMethod,
+                format_args!("unknown {method_type:?} method, ordinal {ordinal:#x}"),
+            );
         }
     }
     Ok(())
@@ -232,17 +359,19 @@ fn new_wake_source(spec: WakeSourceSpec) -> Result<NewWakeSource, &'static str> 
     })
 }
 
-/// Serves each connection handed over by `connections` as its own task until `connections`
-/// ends; then waits for the connections still open to end.
+/// Serves each connection handed over by `incoming` as its own task, all sharing
+/// `connections`, until `incoming` ends; then waits for the connections still open to end.
 pub async fn serve_all(
     manager: &Arc<ProxyManager>,
-    connections: impl futures::Stream<Item = ProxyManagerRequestStream>,
+    connections: &Arc<Connections>,
+    incoming: impl futures::Stream<Item = ProxyManagerRequestStream>,
 ) {
     let tasks = fasync::Scope::new_with_name("connections");
-    let mut connections = std::pin::pin!(connections);
-    while let Some(stream) = connections.next().await {
+    let mut incoming = std::pin::pin!(incoming);
+    while let Some(stream) = incoming.next().await {
         let manager = Arc::clone(manager);
-        tasks.spawn_local(async move { serve(&manager, stream).await });
+        let connections = Arc::clone(connections);
+        tasks.spawn_local(async move { serve(&manager, &connections, stream).await });
     }
     tasks.join().await;
 }

@@ -2,11 +2,12 @@
 // Use of this source code is governed by a BSD-style license that can be
 // found in the LICENSE file.
 
-use super::{end_reason, ordinal_name, record};
+use super::{end_reason, ordinal_name, record, record_connections};
 use crate::config::Limits;
 use crate::manager::{NewProxy, NewWakeSource, ProxyManager};
 use crate::proxy::{ForwardError, ProxyEnd};
 use crate::proxy_thread::run_proxy_thread;
+use crate::server::{Connections, serve};
 use diagnostics_assertions::{AnyProperty, assert_data_tree};
 use fuchsia_async as fasync;
 use fuchsia_inspect::Inspector;
@@ -197,4 +198,32 @@ fn end_reasons_read_plainly() {
         end_reason(&ProxyEnd::Failed(ForwardError::Write(zx::Status::ACCESS_DENIED))),
         "failed: writing the message failed: ACCESS_DENIED"
     );
+}
+
+#[fuchsia::test]
+async fn connections_show_the_in_flight_peak_and_the_suppressed_warnings_per_kind() {
+    let (manager, _thread) = manager();
+    let connections = Arc::new(Connections::default());
+    let inspector = Inspector::default();
+    record_connections(inspector.root(), &connections);
+    assert_data_tree!(inspector, root: {
+        connections: {
+            max_in_flight_requests: 0u64,
+            suppressed_warnings: { connection_closed: 0u64, missing_field: 0u64, unknown_method: 0u64 },
+        },
+    });
+
+    let (client, stream) = fidl::endpoints::create_proxy_and_stream::<
+        fidl_fuchsia_starnix_proxy::ProxyManagerMarker,
+    >();
+    let serving = fasync::Task::local({
+        let (manager, connections) = (Arc::clone(&manager), Arc::clone(&connections));
+        async move { serve(&manager, &connections, stream).await }
+    });
+    client.watch_wake_sources().await.unwrap();
+    drop(client);
+    serving.await;
+    assert_data_tree!(inspector, root: {
+        connections: contains { max_in_flight_requests: 1u64 },
+    });
 }

@@ -2,16 +2,20 @@
 // Use of this source code is governed by a BSD-style license that can be
 // found in the LICENSE file.
 
-use super::{MAX_REQUESTS_PER_TURN, serve, serve_all};
+use super::{
+    Connections, MAX_IN_FLIGHT_PER_CONNECTION, MAX_REQUESTS_PER_TURN, WatchState, handle, serve,
+    serve_all,
+};
 use crate::config::Limits;
 use crate::manager::ProxyManager;
-use crate::proxy_thread::run_proxy_thread;
+use crate::proxy_thread::{Work, run_proxy_thread};
 use fidl::endpoints::{ServerEnd, create_proxy_and_stream};
 use fidl_fuchsia_starnix_proxy::{
     ProxyManagerError, ProxyManagerMarker, ProxyManagerProxy, ProxyManagerRemoveProxyRequest,
-    ProxyManagerRemoveWakeSourceRequest, ProxySpec, WakeSourceSpec,
+    ProxyManagerRemoveWakeSourceRequest, ProxyManagerRequestStream, ProxySpec, WakeSourceSpec,
 };
 use fuchsia_async as fasync;
+use futures::StreamExt;
 use std::sync::Arc;
 use wire::{WATCH_WAKE_SOURCES_ORDINAL, add_proxy_message, epitaph, read_message, request_header};
 
@@ -21,29 +25,46 @@ mod wire;
 /// A manager with its proxy thread, serving connections as local tasks.
 struct Server {
     manager: Arc<ProxyManager>,
-    _thread: std::thread::JoinHandle<()>,
+    connections: Arc<Connections>,
+    /// `None` until a proxy thread is started.
+    proxy_thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Server {
     fn new(limits: Limits) -> Server {
+        let (server, receiver) = Server::without_proxy_thread(limits);
+        Server { proxy_thread: Some(run_proxy_thread(receiver).unwrap()), ..server }
+    }
+
+    /// A server whose proxy thread is not started: the work for it waits in the returned
+    /// receiver, so nothing that waits for the proxy thread (RemoveProxy) can complete until
+    /// the test starts one on it.
+    fn without_proxy_thread(limits: Limits) -> (Server, async_channel::Receiver<Work>) {
         let (sender, receiver) = async_channel::unbounded();
-        let thread = run_proxy_thread(receiver).unwrap();
-        Server { manager: Arc::new(ProxyManager::new(limits, sender)), _thread: thread }
+        let server = Server {
+            manager: Arc::new(ProxyManager::new(limits, sender)),
+            connections: Arc::new(Connections::default()),
+            proxy_thread: None,
+        };
+        (server, receiver)
+    }
+
+    fn serve(&self, stream: ProxyManagerRequestStream) {
+        let manager = Arc::clone(&self.manager);
+        let connections = Arc::clone(&self.connections);
+        fasync::Task::local(async move { serve(&manager, &connections, stream).await }).detach();
     }
 
     fn connect(&self) -> ProxyManagerProxy {
         let (proxy, stream) = create_proxy_and_stream::<ProxyManagerMarker>();
-        let manager = Arc::clone(&self.manager);
-        fasync::Task::local(async move { serve(&manager, stream).await }).detach();
+        self.serve(stream);
         proxy
     }
 
     /// A connection whose client end is a raw channel, for hand-made messages.
     fn connect_raw(&self) -> zx::Channel {
         let (client, server) = zx::Channel::create();
-        let stream = ServerEnd::<ProxyManagerMarker>::new(server).into_stream();
-        let manager = Arc::clone(&self.manager);
-        fasync::Task::local(async move { serve(&manager, stream).await }).detach();
+        self.serve(ServerEnd::<ProxyManagerMarker>::new(server).into_stream());
         client
     }
 }
@@ -351,7 +372,8 @@ async fn a_spammer_cannot_hold_off_another_connection_by_more_than_bounded_work(
     let server = Server::new(Limits::new(4096, 4096));
     let (connections, incoming) = futures::channel::mpsc::unbounded();
     let manager = Arc::clone(&server.manager);
-    fasync::Task::local(async move { serve_all(&manager, incoming).await }).detach();
+    let shared = Arc::clone(&server.connections);
+    fasync::Task::local(async move { serve_all(&manager, &shared, incoming).await }).detach();
     let connect = || {
         let (proxy, stream) = create_proxy_and_stream::<ProxyManagerMarker>();
         connections.unbounded_send(stream).unwrap();
@@ -439,4 +461,71 @@ async fn the_largest_watch_reply_fits_in_a_channel_message() {
         state.resume_reason.unwrap().len(),
         fidl_fuchsia_starnix_proxy::MAX_RESUME_REASON_LENGTH as usize
     );
+}
+
+/// A client pipelines far more RemoveProxy calls than the bound while none can complete (the
+/// proxy thread is not running yet): the connection takes exactly
+/// `MAX_IN_FLIGHT_PER_CONNECTION` of them and leaves the rest in its channel, another
+/// connection is served meanwhile, and once the proxy thread runs every call is answered,
+/// each with its own outcome, the bound never exceeded.
+#[fuchsia::test]
+async fn a_connection_has_at_most_the_bound_in_progress_and_every_request_is_answered() {
+    const PROXIES: usize = 6 * MAX_IN_FLIGHT_PER_CONNECTION;
+    let (mut server, work) = Server::without_proxy_thread(Limits::new(PROXIES, PROXIES));
+    let client = server.connect();
+    let mut ids = Vec::new();
+    let mut peers = Vec::new();
+    for n in 0..PROXIES {
+        let (spec, peer) = spec(&format!("p{n}"));
+        ids.push(client.add_proxy(spec).await.unwrap().unwrap().id.unwrap());
+        peers.push(peer);
+    }
+    // Each proxy's removal, then one of an id that does not exist, which completes at once.
+    let removals: Vec<_> = ids
+        .iter()
+        .flat_map(|id| [*id, id + 1_000_000])
+        .map(|id| {
+            let request = ProxyManagerRemoveProxyRequest { id: Some(id), ..Default::default() };
+            client.remove_proxy(&request)
+        })
+        .collect();
+    while server.connections.max_in_flight() < MAX_IN_FLIGHT_PER_CONNECTION {
+        fasync::yield_now().await;
+    }
+    let other = server.connect();
+    assert_eq!(other.watch_wake_sources().await.unwrap().active, Some(vec![]));
+    assert_eq!(server.manager.live_proxies().len(), PROXIES, "no removal has completed");
+
+    assert!(
+        server.manager.totals().requests_rejected <= MAX_IN_FLIGHT_PER_CONNECTION as u64,
+        "the requests after the bound wait unread in the channel"
+    );
+
+    server.proxy_thread = Some(run_proxy_thread(work).unwrap());
+    let replies = futures::future::join_all(removals).await;
+    for (n, reply) in replies.into_iter().enumerate() {
+        let expected = if n % 2 == 0 { Ok(()) } else { Err(ProxyManagerError::NotFound) };
+        assert_eq!(reply.unwrap(), expected, "request {n}");
+    }
+    assert!(server.manager.live_proxies().is_empty());
+    assert_eq!(server.connections.max_in_flight(), MAX_IN_FLIGHT_PER_CONNECTION);
+    for peer in &peers {
+        let mut buf = zx::MessageBuf::new();
+        assert_eq!(peer.container.read(&mut buf), Err(zx::Status::PEER_CLOSED));
+    }
+}
+
+/// The memory ARCHITECTURE states per in-flight request: the request's future, held in the
+/// connection's `FuturesUnordered` until it completes, is at most 512 bytes (496 measured).
+#[fuchsia::test]
+async fn an_in_flight_request_future_is_at_most_512_bytes() {
+    let server = Server::new(Limits::default());
+    let (client, mut stream) = create_proxy_and_stream::<ProxyManagerMarker>();
+    let _reply = client.remove_proxy(&ProxyManagerRemoveProxyRequest::default());
+    let request = stream.next().await.unwrap().unwrap();
+    let watch = WatchState::default();
+    let future = handle(&server.manager, &server.connections, &watch, request);
+    let bytes = std::mem::size_of_val(&future);
+    println!("an in-flight request's future: {bytes} bytes");
+    assert!(bytes <= 512, "{bytes} bytes");
 }

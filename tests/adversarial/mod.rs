@@ -5,13 +5,16 @@
 //! Adversarial tests of the real component, each with an exact oracle and a fixed seed:
 //! a raw-bytes client sending seeded malformed and unknown messages, a seeded traffic
 //! harness whose proxies end by racing closes and removals, and a spammer next to a quiet
-//! client. Each prints the figures the README states (run with `--nocapture`).
+//! client, and a client that opens malformed connections in a loop, whose warnings must not
+//! flood the log. Each prints the figures the README states (run with `--nocapture`).
 
 use super::wire::{ADD_PROXY_ORDINAL, WATCH_WAKE_SOURCES_ORDINAL, epitaph, read_message};
-use super::{Realm, Setup, add, proxy_spec, wait_for_active};
+use super::{Realm, Setup, add, inspect_of, proxy_spec, wait_for_active};
+use diagnostics_reader::{ArchiveReader, Data, Logs, Severity};
 use fidl_fuchsia_starnix_proxy::{
     ProxyManagerRemoveProxyRequest, ProxyManagerRemoveWakeSourceRequest,
 };
+use futures::{FutureExt, StreamExt};
 use seeded::Seeded;
 use std::collections::BTreeMap;
 
@@ -368,4 +371,82 @@ async fn counted_messages_keep_the_container_awake_after_their_proxy_ends() {
     wait_for_active(&realm.manager, &[id]).await;
     pair.counter.add(-50).unwrap();
     wait_for_active(&realm.manager, &[]).await;
+}
+
+/// If `log` is the warning of a connection closed for misuse, how many similar ones it says
+/// were suppressed before it.
+fn closing_warning(log: &Data<Logs>) -> Option<u64> {
+    let message = log.msg()?.strip_prefix("closing a ProxyManager connection: ")?;
+    if log.severity() != Severity::Warn {
+        return None;
+    }
+    let Some((_, suffix)) = message.rsplit_once(" (") else { return Some(0) };
+    let count = suffix.strip_suffix(" similar suppressed)")?;
+    Some(count.parse().expect("a count of suppressed warnings"))
+}
+
+/// A client opens connection after connection, each with one malformed message, until the
+/// component's log shows a second warning for them. Every connection gets its epitaph; the
+/// log gets at most one such warning per second, and every misuse is accounted for: logged,
+/// or counted as suppressed in Inspect and reported by the next warning logged. Other kinds
+/// of warning are limited apart: the first missing field and the first unknown method that
+/// follow are logged.
+#[fuchsia::test]
+async fn malformed_connections_in_a_loop_get_every_epitaph_but_not_a_warning_each() {
+    let realm = Realm::start(Setup::default()).await;
+    let moniker = realm.moniker();
+    let mut logs = ArchiveReader::logs()
+        .select_all_for_component(moniker.as_str())
+        .snapshot_then_subscribe()
+        .unwrap();
+    let started = zx::MonotonicInstant::get();
+    let mut connections = 0u64;
+    let mut seen = 0;
+    while seen < 2 {
+        let raw = realm.connect_raw();
+        raw.write(&[2; 15], &mut []).unwrap();
+        assert_eq!(epitaph(&raw).await, zx::Status::INVALID_ARGS, "connection {connections}");
+        connections += 1;
+        while let Some(Some(log)) = logs.next().now_or_never() {
+            seen += closing_warning(&log.unwrap()).is_some() as usize;
+        }
+    }
+    let elapsed_s = (zx::MonotonicInstant::get() - started).into_nanos() / 1_000_000_000;
+    let no_id = ProxyManagerRemoveProxyRequest::default();
+    assert!(realm.manager.remove_proxy(&no_id).await.unwrap().is_err());
+    let raw = realm.connect_raw();
+    raw.write(&header(9, [2, 0], 0x80, 1, 0x1234_5678_9abc_def0), &mut []).unwrap();
+    assert_eq!(&read_message(&raw).await.bytes()[..4], 9u32.to_le_bytes());
+    let others = ["RemoveProxy: missing id", "unknown TwoWay method, ordinal 0x123456789abcdef0"];
+    for other in others {
+        while logs.next().await.unwrap().unwrap().msg() != Some(other) {}
+    }
+
+    let snapshot =
+        ArchiveReader::logs().select_all_for_component(moniker.as_str()).snapshot().await.unwrap();
+    let reported: Vec<u64> = snapshot.iter().filter_map(closing_warning).collect();
+    for other in others {
+        let logged = snapshot.iter().filter(|log| log.msg() == Some(other)).count();
+        assert_eq!(logged, 1, "{other}");
+    }
+    let data = inspect_of(&moniker).await;
+    let suppressed = data
+        .payload
+        .as_ref()
+        .and_then(|root| {
+            root.get_property_by_path(&["connections", "suppressed_warnings", "connection_closed"])
+        })
+        .and_then(|property| property.uint().copied())
+        .expect("connections/suppressed_warnings/connection_closed in Inspect");
+    println!(
+        "malformed connections in a loop: {connections} epitaphs over {elapsed_s} s; warnings \
+         logged: {} (suppressed counts they report: {reported:?}); suppressed in Inspect: \
+         {suppressed}",
+        reported.len()
+    );
+    assert!(reported.len() as i64 <= 1 + elapsed_s, "at most one warning per second");
+    assert_eq!(reported[0], 0, "the first of the burst is logged as it is");
+    assert!(reported[1] > 0, "the next one says how many were suppressed before it");
+    assert_eq!(reported.len() as u64 + suppressed, connections, "each logged or counted");
+    assert!(reported.iter().sum::<u64>() <= suppressed);
 }
