@@ -54,9 +54,15 @@ async fn monitor_wake_source(
     mut stop: StopSignal,
 ) {
     let what = format!("wake source {id}");
+    let reported_active = wake_sources.is_active(id);
     let on_change = |active| wake_sources.set_active(id, active);
-    let monitoring =
-        std::pin::pin!(wake_monitor::watch(handle.as_handle_ref(), signals, on_change, &what));
+    let monitoring = std::pin::pin!(wake_monitor::watch(
+        handle.as_handle_ref(),
+        signals,
+        reported_active,
+        on_change,
+        &what
+    ));
     futures::future::select(monitoring, std::pin::pin!(stop.wait())).await;
 }
 
