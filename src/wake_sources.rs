@@ -345,12 +345,24 @@ impl State {
             end: LingerEnd::HandedOver(new),
             pending: None,
         });
-        if was_active {
-            end_span(self.end_activation(old, now), cause);
-        }
-        let removed = self.sources.remove(&old)?;
-        self.by_koid.remove(&removed.info.koid);
+        let (_, span) = self.remove(old, now)?;
+        end_span(span, cause);
         Some(was_active)
+    }
+
+    /// Unregisters `id` at `now`: an active source's activation ends (its history entry gets
+    /// its duration); returns the source and the span to end once the mutex is released, or
+    /// `None` if `id` is unknown.
+    fn remove(
+        &mut self,
+        id: WakeSourceId,
+        now: zx::MonotonicInstant,
+    ) -> Option<(WakeSourceInfo, Option<ActivationSpan>)> {
+        let active = self.sources.get(&id)?.info.activity.active;
+        let span = if active { self.end_activation(id, now) } else { None };
+        let source = self.sources.remove(&id)?;
+        self.by_koid.remove(&source.info.koid);
+        Some((source.info, span))
     }
 
     /// Adds `ended` to the history of lingers, dropping the oldest beyond its bound.
@@ -512,20 +524,18 @@ impl WakeSources {
     /// An active source's activation ends here: its history entry gets its duration and its
     /// span ends.
     pub fn unregister(&self, id: WakeSourceId) -> Option<WakeSourceInfo> {
-        let (removed, span) = {
-            let mut state = self.state();
-            let active = state.sources.get(&id)?.info.activity.active;
-            let span =
-                if active { state.end_activation(id, zx::MonotonicInstant::get()) } else { None };
-            let source = state.sources.remove(&id)?;
-            state.by_koid.remove(&source.info.koid);
-            (source.info, span)
-        };
+        let (removed, span) = self.state().remove(id, zx::MonotonicInstant::get())?;
+        Some(self.removed(removed, span))
+    }
+
+    /// Ends the span of the removed source `removed`'s activation, if any, and tells watchers
+    /// if it was active; returns it. Called after the mutex is released.
+    fn removed(&self, removed: WakeSourceInfo, span: Option<ActivationSpan>) -> WakeSourceInfo {
         end_span(span, None);
         if removed.activity.active {
             self.changed.notify(usize::MAX);
         }
-        Some(removed)
+        removed
     }
 
     /// Marks `id` as lingering after its proxy ended, and active (its counter is positive).
@@ -534,13 +544,22 @@ impl WakeSources {
     /// registration of its object, or unregistered. The linger task then ends too.
     pub fn begin_linger(&self, id: WakeSourceId) -> Option<oneshot::Receiver<()>> {
         let (stop, stopped) = oneshot::channel();
-        {
+        // One step under the mutex: whoever sees the source lingering sees it active.
+        let activated = {
             let mut state = self.state();
+            let now = zx::MonotonicInstant::get();
             let source = state.sources.get_mut(&id)?;
-            source.info.lingering_since = Some(zx::MonotonicInstant::get());
+            source.info.lingering_since = Some(now);
             source.linger_task_stop = Some(stop);
+            let activate = !source.info.activity.active;
+            if activate {
+                state.begin_activation(id, now, None);
+            }
+            activate
+        };
+        if activated {
+            self.changed.notify(usize::MAX);
         }
-        self.set_active(id, true);
         Some(stopped)
     }
 
@@ -549,15 +568,20 @@ impl WakeSources {
     /// source handed over is no longer known by its old id, and ids are never reused, so this
     /// never touches the source that took over).
     pub fn end_linger(&self, id: WakeSourceId, end: LingerEnd, pending: Option<i64>) {
-        {
+        // One step under the mutex: a registration racing this one either takes the source
+        // over before it (and this finds it gone) or finds it gone.
+        let removed = {
             let mut state = self.state();
             let Some(source) = state.sources.get(&id) else { return };
             let Some(began) = source.info.lingering_since else { return };
             let name = source.info.name.clone();
             let ended = zx::MonotonicInstant::get();
             state.record_linger_end(EndedLinger { id, name, began, ended, end, pending });
+            state.remove(id, ended)
+        };
+        if let Some((removed, span)) = removed {
+            self.removed(removed, span);
         }
-        self.unregister(id);
     }
 
     /// How the most recent lingers ended, oldest first.
