@@ -346,14 +346,18 @@ async fn a_proxy_that_would_close_a_cycle_is_refused_in_any_order() {
         for i in rest {
             running.manager.add_proxy(proxies[*i].take().unwrap()).unwrap();
         }
+        let refused = proxies[*last].take().unwrap();
+        let counter_koid = refused.counter.koid().unwrap();
         assert_eq!(
-            running.manager.add_proxy(proxies[*last].take().unwrap()),
+            running.manager.add_proxy(refused),
             Err(ManagerError::InvalidArgs("the proxy would close a cycle of proxies")),
             "cycle of {n} closed by proxy {last}"
         );
-        assert_eq!(running.manager.live_proxies().len(), n - 1);
-        assert_eq!(running.manager.wake_sources().len(), n - 1);
-        assert_eq!(running.manager.totals().requests_rejected, 1);
+        // Nothing was added. (The refused proxy's channels close with it, so its neighbours
+        // may end at any moment now: what runs is not counted.)
+        assert!(!running.manager.wake_sources().contains_koid(counter_koid));
+        let totals = running.manager.totals();
+        assert_eq!((totals.proxies_added, totals.requests_rejected), (n as u64 - 1, 1));
     }
 }
 
