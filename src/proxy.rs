@@ -570,6 +570,9 @@ pub struct ProxyRegistration {
     /// The proxy's wake source, if registered: kept up to date while the proxy runs and
     /// removed when it ends.
     pub wake_source: Option<WakeSourceId>,
+    /// Whether the wake source was already active when it was registered: it took over a
+    /// lingering source's activation (`WakeSources::register`). Its monitor starts from that.
+    pub starts_active: bool,
     pub stats: Arc<ProxyStats>,
     pub stop: StopSignal,
     pub on_end: Option<OnProxyEnd>,
@@ -590,6 +593,7 @@ impl Default for ProxyRegistration {
         ProxyRegistration {
             wake_sources: Arc::default(),
             wake_source: None,
+            starts_active: false,
             stats: Arc::default(),
             stop: StopSignal::default(),
             on_end: None,
@@ -709,7 +713,7 @@ fn monitor_counter<'a>(
     };
     // A source that took over a lingering one (`WakeSources::register`) is active from the
     // takeover: that is its first activation, a wake with no message of this proxy behind it.
-    let reported_active = registration.wake_sources.is_active(id);
+    let reported_active = registration.starts_active;
     if reported_active {
         attribution.took_over();
         registration.stats.record_wake();

@@ -462,8 +462,8 @@ impl WakeSources {
     /// always is while it lingers). Its activation begins at the moment the old one's ends,
     /// so the active set goes from the old id to the new one in a single change, which is
     /// notified once. A takeover replaces a source, so it is never refused for the limit. The
-    /// new source's monitor starts from that state ([`WakeSources::is_active`]) and reports
-    /// it inactive if the object no longer is.
+    /// new source's monitor starts from that state ([`WakeSources::is_active`], asked before
+    /// the monitor starts) and reports it inactive if the object no longer is.
     pub fn register(
         &self,
         name: &str,
@@ -589,8 +589,9 @@ impl WakeSources {
         self.state().ended_lingers.iter().cloned().collect()
     }
 
-    /// Whether `id` is registered and active. A monitor starts from this: a source that took
-    /// over a lingering one is active from its registration.
+    /// Whether `id` is registered and active. Asked right after registering a source: one that
+    /// took over a lingering source is active from its registration, and its monitor starts
+    /// from that.
     pub fn is_active(&self, id: WakeSourceId) -> bool {
         self.state().sources.get(&id).is_some_and(|s| s.info.activity.active)
     }
