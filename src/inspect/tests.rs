@@ -2,11 +2,12 @@
 // Use of this source code is governed by a BSD-style license that can be
 // found in the LICENSE file.
 
-use super::{end_reason, ordinal_name, record};
+use super::{end_reason, linger_end, ordinal_name, record};
 use crate::config::Limits;
 use crate::manager::{NewProxy, NewWakeSource, ProxyManager};
 use crate::proxy::{ForwardError, ProxyEnd};
 use crate::proxy_thread::run_proxy_thread;
+use crate::wake_sources::LingerEnd;
 use diagnostics_assertions::{AnyProperty, assert_data_tree};
 use fuchsia_async as fasync;
 use fuchsia_inspect::Inspector;
@@ -197,4 +198,12 @@ fn end_reasons_read_plainly() {
         end_reason(&ProxyEnd::Failed(ForwardError::Write(zx::Status::ACCESS_DENIED))),
         "failed: writing the message failed: ACCESS_DENIED"
     );
+}
+
+#[test]
+fn linger_ends_read_plainly() {
+    assert_eq!(linger_end(&LingerEnd::Drained), "drained");
+    assert_eq!(linger_end(&LingerEnd::LimitReached), "limit_reached");
+    assert_eq!(linger_end(&LingerEnd::Failed(zx::Status::ACCESS_DENIED)), "failed: ACCESS_DENIED");
+    assert_eq!(linger_end(&LingerEnd::HandedOver(7)), "handed_over");
 }
