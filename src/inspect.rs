@@ -27,7 +27,9 @@
 //!   activations:     <seq>: at_ns, source_id, name, ordinal ("0x..", if known), active_ns
 //!                          (how long it stayed active, once it is no longer)
 //!   ended_lingers:   <id>: name, began_at_ns, ended_at_ns, end (drained | limit_reached |
-//!                          failed: <status>), pending (counter value at the end)
+//!                          failed: <status> | handed_over), pending (counter value at the
+//!                          end, if read), handed_over_to (the id of the source that took
+//!                          over, for handed_over)
 //!   connections:     max_in_flight_requests (the most one connection has had in progress
 //!                    at once), suppressed_warnings: {connection_closed, missing_field,
 //!                    unknown_method} (warnings clients caused that the rate limit kept out
@@ -279,6 +281,7 @@ pub fn linger_end(end: &LingerEnd) -> String {
         LingerEnd::Drained => "drained".to_string(),
         LingerEnd::LimitReached => "limit_reached".to_string(),
         LingerEnd::Failed(status) => format!("failed: {status}"),
+        LingerEnd::HandedOver(_) => "handed_over".to_string(),
     }
 }
 
@@ -287,6 +290,9 @@ fn record_ended_linger(node: &Node, linger: &EndedLinger) {
     node.record_int("began_at_ns", linger.began.into_nanos());
     node.record_int("ended_at_ns", linger.ended.into_nanos());
     node.record_string("end", linger_end(&linger.end));
+    if let LingerEnd::HandedOver(to) = linger.end {
+        node.record_uint("handed_over_to", to);
+    }
     if let Some(pending) = linger.pending {
         node.record_int("pending", pending);
     }

@@ -9,13 +9,17 @@
 //! container handles them, their counter stays positive and the container must stay awake.
 //! So the source lingers: it stays registered and reported active until the counter is no
 //! longer positive, or until the registry's linger limit passes, whichever comes first. A
-//! source whose counter is not positive when the proxy ends is unregistered at once.
+//! source whose counter is not positive when the proxy ends is unregistered at once. A new
+//! registration of the same counter takes a lingering source over (see
+//! `WakeSources::register`): the linger then ends at once, recorded by the registry, and its
+//! task ends without touching the registry.
 //!
 //! Runs on the proxy thread, as part of the proxy's end; the waiting is a task of its own in
 //! the scope of the proxy that ended, so it never delays that proxy's end.
 
 use crate::wake_sources::{LingerEnd, WakeSourceId, WakeSources};
 use fuchsia_async as fasync;
+use futures::channel::oneshot;
 use futures::future::{Either, select};
 use std::pin::pin;
 use std::sync::Arc;
@@ -30,8 +34,9 @@ pub fn after_proxy_end(
 ) {
     match counter.read() {
         Ok(pending) if pending > 0 => {
-            if wake_sources.begin_linger(id) {
-                fasync::Scope::current().spawn_local(linger(Arc::clone(wake_sources), id, counter));
+            if let Some(handed_over) = wake_sources.begin_linger(id) {
+                let task = linger(Arc::clone(wake_sources), id, counter, handed_over);
+                fasync::Scope::current().spawn_local(task);
             }
         }
         Ok(_) => {
@@ -45,15 +50,22 @@ pub fn after_proxy_end(
 }
 
 /// Waits until `counter` is no longer positive or the linger limit passes, then ends the
-/// linger of `id`.
-async fn linger(wake_sources: Arc<WakeSources>, id: WakeSourceId, counter: Arc<zx::Counter>) {
+/// linger of `id`; or, as soon as `handed_over` completes (the registry ended the linger, see
+/// `WakeSources::begin_linger`), ends without touching the registry.
+async fn linger(
+    wake_sources: Arc<WakeSources>,
+    id: WakeSourceId,
+    counter: Arc<zx::Counter>,
+    handed_over: oneshot::Receiver<()>,
+) {
     let limit = wake_sources.linger_limit();
     let drained = pin!(fasync::OnSignals::new(&*counter, zx::Signals::COUNTER_NON_POSITIVE));
     let timeout = pin!(fasync::Timer::new(fasync::MonotonicInstant::after(limit)));
-    let end = match select(drained, timeout).await {
-        Either::Left((Ok(_), _)) => LingerEnd::Drained,
-        Either::Left((Err(status), _)) => LingerEnd::Failed(status),
-        Either::Right(((), _)) => LingerEnd::LimitReached,
+    let end = match select(handed_over, select(drained, timeout)).await {
+        Either::Left(_) => return,
+        Either::Right((Either::Left((Ok(_), _)), _)) => LingerEnd::Drained,
+        Either::Right((Either::Left((Err(status), _)), _)) => LingerEnd::Failed(status),
+        Either::Right((Either::Right(((), _)), _)) => LingerEnd::LimitReached,
     };
     let pending = counter.read().ok();
     if end == LingerEnd::LimitReached {

@@ -205,6 +205,9 @@ impl ProxyManager {
             .wake_sources
             .register(&new.name, counter_koid, zx::Signals::COUNTER_POSITIVE, WakeSourceKind::Proxy)
             .map_err(|e| registration_refused(e, "the counter is already a wake source"))?;
+        // Active from the start if it took over a lingering source; only its monitor changes
+        // that from now on.
+        let starts_active = self.wake_sources.is_active(id);
 
         let stats = Arc::new(ProxyStats::new(self.limits.max_ordinals_per_proxy));
         let (stop, stop_signal) = StopSignal::new();
@@ -221,6 +224,7 @@ impl ProxyManager {
         let registration = ProxyRegistration {
             wake_sources: Arc::clone(&self.wake_sources),
             wake_source: Some(id),
+            starts_active,
             stats,
             stop: stop_signal,
             on_end: Some(Box::new(move |end: ProxyEnd| record_end(&state_for_end, id, end))),
@@ -291,6 +295,7 @@ impl ProxyManager {
             id,
             handle: new.handle,
             signals: new.signals,
+            starts_active: self.wake_sources.is_active(id),
             wake_sources: Arc::clone(&self.wake_sources),
             stop: stop_signal,
         };

@@ -570,6 +570,9 @@ pub struct ProxyRegistration {
     /// The proxy's wake source, if registered: kept up to date while the proxy runs and
     /// removed when it ends.
     pub wake_source: Option<WakeSourceId>,
+    /// Whether the wake source was already active when it was registered: it took over a
+    /// lingering source's activation (`WakeSources::register`). Its monitor starts from that.
+    pub starts_active: bool,
     pub stats: Arc<ProxyStats>,
     pub stop: StopSignal,
     pub on_end: Option<OnProxyEnd>,
@@ -590,6 +593,7 @@ impl Default for ProxyRegistration {
         ProxyRegistration {
             wake_sources: Arc::default(),
             wake_source: None,
+            starts_active: false,
             stats: Arc::default(),
             stop: StopSignal::default(),
             on_end: None,
@@ -650,6 +654,13 @@ impl WakeAttribution {
         self.first_since_inactive.take().or(self.last.get())
     }
 
+    /// The source starts active, having taken over a lingering source's activation, which
+    /// no message of this proxy caused.
+    fn took_over(&self) {
+        self.seen_active.set(true);
+        self.first_since_inactive.set(None);
+    }
+
     /// The monitor saw the source become inactive.
     fn deactivated(&self) {
         self.seen_active.set(false);
@@ -700,8 +711,16 @@ fn monitor_counter<'a>(
             trace_waking_message(name, kind);
         }
     };
+    // A source that took over a lingering one (`WakeSources::register`) is active from the
+    // takeover: that is its first activation, a wake with no message of this proxy behind it.
+    let reported_active = registration.starts_active;
+    if reported_active {
+        attribution.took_over();
+        registration.stats.record_wake();
+    }
     let what = CounterOf(name);
-    wake_monitor::watch(counter.as_handle_ref(), zx::Signals::COUNTER_POSITIVE, on_change, what)
+    let signals = zx::Signals::COUNTER_POSITIVE;
+    wake_monitor::watch(counter.as_handle_ref(), signals, reported_active, on_change, what)
 }
 
 /// Records the message that woke the container as an instant event in category `power`:

@@ -36,11 +36,13 @@ pub enum Work {
         ended: Option<oneshot::Sender<ProxyEnd>>,
     },
     /// Keep `wake_sources` informed of whether `handle` asserts any of `signals`, until
-    /// `stop` fires; then close the handle.
+    /// `stop` fires; then close the handle. `starts_active`: the source was already active
+    /// when it was registered (it took over a lingering source, `WakeSources::register`).
     WakeSource {
         id: WakeSourceId,
         handle: zx::NullableHandle,
         signals: zx::Signals,
+        starts_active: bool,
         wake_sources: Arc<WakeSources>,
         stop: StopSignal,
     },
@@ -50,13 +52,19 @@ async fn monitor_wake_source(
     id: WakeSourceId,
     handle: zx::NullableHandle,
     signals: zx::Signals,
+    starts_active: bool,
     wake_sources: Arc<WakeSources>,
     mut stop: StopSignal,
 ) {
     let what = format!("wake source {id}");
     let on_change = |active| wake_sources.set_active(id, active);
-    let monitoring =
-        std::pin::pin!(wake_monitor::watch(handle.as_handle_ref(), signals, on_change, &what));
+    let monitoring = std::pin::pin!(wake_monitor::watch(
+        handle.as_handle_ref(),
+        signals,
+        starts_active,
+        on_change,
+        &what
+    ));
     futures::future::select(monitoring, std::pin::pin!(stop.wait())).await;
 }
 
@@ -87,11 +95,12 @@ pub fn run_proxy_thread(
                             }
                         }));
                     }
-                    Work::WakeSource { id, handle, signals, wake_sources, stop } => {
+                    Work::WakeSource { id, handle, signals, starts_active, wake_sources, stop } => {
                         tasks.spawn_local(monitor_wake_source(
                             id,
                             handle,
                             signals,
+                            starts_active,
                             wake_sources,
                             stop,
                         ));
@@ -164,6 +173,7 @@ mod tests {
                 id,
                 handle: watched.into_handle(),
                 signals: zx::Signals::USER_0,
+                starts_active: false,
                 wake_sources: Arc::clone(&wake_sources),
                 stop: stop_signal,
             })

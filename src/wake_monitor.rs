@@ -41,16 +41,26 @@ fn asserted(handle: &zx::HandleRef<'_>, signals: zx::Signals) -> Result<bool, zx
 /// Calls `on_change(true)` when the object behind `handle` becomes active (any of `signals`
 /// asserted) and `on_change(false)` when it becomes inactive again, until dropped or until
 /// the object can no longer be waited on; the returned status says why.
+///
+/// `reported_active` is the state already reported for the source when the monitor starts:
+/// false for a new source, true for one that took over a lingering source's activation
+/// (`WakeSources::register`). A monitor that starts active waits at once for the source to
+/// become inactive (reporting it at once if it already is), without reporting an activation.
 pub async fn monitor(
     handle: zx::HandleRef<'_>,
     signals: zx::Signals,
+    reported_active: bool,
     mut on_change: impl FnMut(bool),
 ) -> zx::Status {
+    let mut active = reported_active;
     loop {
-        if let Err(status) = fasync::OnSignals::new(&handle, signals).await {
-            return status;
+        if !active {
+            if let Err(status) = fasync::OnSignals::new(&handle, signals).await {
+                return status;
+            }
+            on_change(true);
         }
-        on_change(true);
+        active = false;
         let cleared = match complement(signals) {
             Some(clear) => fasync::OnSignals::new(&handle, clear).await.map(drop),
             // Boxed, so that the timer is not part of every monitor's (and every proxy's)
@@ -72,10 +82,11 @@ pub async fn monitor(
 pub fn watch<'a>(
     handle: zx::HandleRef<'a>,
     signals: zx::Signals,
+    reported_active: bool,
     on_change: impl FnMut(bool) + 'a,
     what: impl std::fmt::Display + 'a,
 ) -> impl std::future::Future<Output = std::convert::Infallible> + 'a {
-    monitor(handle, signals, on_change).then(move |status| {
+    monitor(handle, signals, reported_active, on_change).then(move |status| {
         log::warn!("{what}: cannot be watched any more ({status}); it stays as last seen");
         futures::future::pending()
     })
@@ -118,9 +129,18 @@ mod tests {
         handle: zx::NullableHandle,
         signals: zx::Signals,
     ) -> (fasync::Task<zx::Status>, mpsc::UnboundedReceiver<bool>) {
+        watch_from(handle, signals, false)
+    }
+
+    /// `watch`, starting from `reported_active`.
+    fn watch_from(
+        handle: zx::NullableHandle,
+        signals: zx::Signals,
+        reported_active: bool,
+    ) -> (fasync::Task<zx::Status>, mpsc::UnboundedReceiver<bool>) {
         let (sender, receiver) = mpsc::unbounded();
         let task = fasync::Task::local(async move {
-            monitor(handle.as_handle_ref(), signals, |active| {
+            monitor(handle.as_handle_ref(), signals, reported_active, |active| {
                 sender.unbounded_send(active).unwrap()
             })
             .await
@@ -137,6 +157,32 @@ mod tests {
         assert_eq!(changes.next().await, Some(true));
         counter.add(-1).unwrap();
         counter.add(-1).unwrap();
+        assert_eq!(changes.next().await, Some(false));
+    }
+
+    #[fuchsia::test]
+    async fn a_monitor_started_active_reports_no_activation_only_the_end() {
+        let counter = zx::Counter::create();
+        counter.add(1).unwrap();
+        let watched = counter.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap();
+        let (_task, mut changes) =
+            watch_from(watched.into_handle(), zx::Signals::COUNTER_POSITIVE, true);
+        counter.add(-1).unwrap();
+        assert_eq!(changes.next().await, Some(false));
+        counter.add(1).unwrap();
+        assert_eq!(changes.next().await, Some(true));
+    }
+
+    #[fuchsia::test]
+    async fn a_monitor_started_active_on_an_inactive_object_reports_it_inactive_at_once() {
+        let counter = zx::Counter::create();
+        let watched = counter.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap();
+        let (_task, mut changes) =
+            watch_from(watched.into_handle(), zx::Signals::COUNTER_POSITIVE, true);
+        assert_eq!(changes.next().await, Some(false));
+        let event = zx::Event::create();
+        let watched = event.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap();
+        let (_task, mut changes) = watch_from(watched.into_handle(), zx::Signals::USER_0, true);
         assert_eq!(changes.next().await, Some(false));
     }
 

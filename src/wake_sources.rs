@@ -12,7 +12,10 @@
 //!
 //! A proxy's source may outlive its proxy: while the counter is still positive when the
 //! proxy ends, the source lingers (see `crate::linger`), and the registry keeps the history of
-//! how each linger ended.
+//! how each linger ended. Registering the object of a lingering source again (the runner
+//! re-adding a proxy with the same counter after a channel reset) takes the source over: the
+//! linger ends, handed over, and the new source carries the activity on under a new id, in
+//! one change of the active set (see [`WakeSources::register`]).
 //!
 //! Attribution: each activation may carry the FIDL method ordinal of the message that caused
 //! it (`set_active_with_ordinal`, called by the engine when it knows it). The registry keeps a
@@ -20,6 +23,7 @@
 //! threshold (`check_stuck`, driven by `crate::stuck`), and traces each activation as an async
 //! span in [`TRACE_CATEGORY`], named by the source, from activation to deactivation.
 
+use futures::channel::oneshot;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard};
 
@@ -158,6 +162,8 @@ pub enum LingerEnd {
     LimitReached,
     /// The counter could no longer be waited on or read.
     Failed(zx::Status),
+    /// The object was registered again, as the source with this id, which took over.
+    HandedOver(WakeSourceId),
 }
 
 /// A linger that has ended: a proxy's source that stayed registered after its proxy.
@@ -169,7 +175,9 @@ pub struct EndedLinger {
     pub began: zx::MonotonicInstant,
     pub ended: zx::MonotonicInstant,
     pub end: LingerEnd,
-    /// The counter's value when the linger ended (unhandled messages left), if readable.
+    /// The counter's value when the linger ended (unhandled messages left), if readable;
+    /// `None` for a handover (the registry does not hold the counter, and the messages are the
+    /// new source's to wait for).
     pub pending: Option<i64>,
 }
 
@@ -232,6 +240,9 @@ struct Source {
     activated_at_seq: u64,
     /// The current activation's trace span, if a trace session recorded its beginning.
     span: Option<ActivationSpan>,
+    /// While the source lingers: dropped when the linger ends other than through its linger
+    /// task (a handover, an unregistration), which wakes that task so that it ends too.
+    linger_task_stop: Option<oneshot::Sender<()>>,
 }
 
 /// Ends an activation's span, with the ordinal that caused it if known.
@@ -278,6 +289,88 @@ impl State {
         let first = self.history.front()?.seq;
         let index = usize::try_from(seq.checked_sub(first)?).ok()?;
         self.history.get_mut(index)
+    }
+
+    /// Records that the registered, inactive source `id` becomes active at `now`, caused by
+    /// the message of method `ordinal` if known: its activity, its place in activation order,
+    /// its trace span and its history entry.
+    fn begin_activation(
+        &mut self,
+        id: WakeSourceId,
+        now: zx::MonotonicInstant,
+        ordinal: Option<u64>,
+    ) {
+        let seq = self.next_activation_seq;
+        let Some(source) = self.sources.get_mut(&id) else { return };
+        source.info.activity.set(true, now);
+        source.info.ordinal = ordinal;
+        source.activated_at_seq = seq;
+        source.span = fuchsia_trace::async_enter!(
+            fuchsia_trace::Id::new(),
+            TRACE_CATEGORY,
+            source.info.name.clone(),
+            "source_id" => id
+        );
+        let entry = Activation {
+            seq,
+            at: now,
+            id,
+            name: source.info.name.clone(),
+            ordinal,
+            active_for: None,
+        };
+        self.next_activation_seq += 1;
+        self.push_history(entry);
+    }
+
+    /// Ends the linger of source `old` at `now`, handed over to the source `new` (not yet
+    /// inserted): records the linger's end, ends `old`'s activation (its history entry and
+    /// span) and unregisters it, which stops its linger task. Returns whether `old` was active,
+    /// or `None` if it is unknown or not lingering.
+    fn hand_over(
+        &mut self,
+        old: WakeSourceId,
+        new: WakeSourceId,
+        now: zx::MonotonicInstant,
+    ) -> Option<bool> {
+        let source = self.sources.get(&old)?;
+        let began = source.info.lingering_since?;
+        let (name, was_active, cause) =
+            (source.info.name.clone(), source.info.activity.active, source.info.ordinal);
+        self.record_linger_end(EndedLinger {
+            id: old,
+            name,
+            began,
+            ended: now,
+            end: LingerEnd::HandedOver(new),
+            pending: None,
+        });
+        let (_, span) = self.remove(old, now)?;
+        end_span(span, cause);
+        Some(was_active)
+    }
+
+    /// Unregisters `id` at `now`: an active source's activation ends (its history entry gets
+    /// its duration); returns the source and the span to end once the mutex is released, or
+    /// `None` if `id` is unknown.
+    fn remove(
+        &mut self,
+        id: WakeSourceId,
+        now: zx::MonotonicInstant,
+    ) -> Option<(WakeSourceInfo, Option<ActivationSpan>)> {
+        let active = self.sources.get(&id)?.info.activity.active;
+        let span = if active { self.end_activation(id, now) } else { None };
+        let source = self.sources.remove(&id)?;
+        self.by_koid.remove(&source.info.koid);
+        Some((source.info, span))
+    }
+
+    /// Adds `ended` to the history of lingers, dropping the oldest beyond its bound.
+    fn record_linger_end(&mut self, ended: EndedLinger) {
+        if self.ended_lingers.len() == LINGER_HISTORY {
+            self.ended_lingers.pop_front();
+        }
+        self.ended_lingers.push_back(ended);
     }
 
     /// Records that the source `id`, active since activation `seq` began, is no longer active
@@ -359,7 +452,18 @@ impl WakeSources {
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Registers the object `koid` under a fresh id, initially inactive.
+    /// Registers the object `koid` under a fresh id; returns the id.
+    ///
+    /// A new object starts inactive: its monitor reports it active once it is. An object
+    /// already registered is refused (`AlreadyRegistered`), unless its source is lingering
+    /// after its proxy ended: then the new source takes it over, in one step under the mutex.
+    /// The linger ends, recorded as [`LingerEnd::HandedOver`] to the new id, and the old
+    /// source is unregistered; the new source starts active if the lingering one was (it
+    /// always is while it lingers). Its activation begins at the moment the old one's ends,
+    /// so the active set goes from the old id to the new one in a single change, which is
+    /// notified once. A takeover replaces a source, so it is never refused for the limit. The
+    /// new source's monitor starts from that state ([`WakeSources::is_active`], asked before
+    /// the monitor starts) and reports it inactive if the object no longer is.
     pub fn register(
         &self,
         name: &str,
@@ -367,29 +471,47 @@ impl WakeSources {
         signals: zx::Signals,
         kind: WakeSourceKind,
     ) -> Result<WakeSourceId, RegisterError> {
-        let mut state = self.state();
-        if let Some(existing) = state.by_koid.get(&koid) {
-            return Err(RegisterError::AlreadyRegistered(*existing));
-        }
-        if state.sources.len() >= state.limit {
-            return Err(RegisterError::LimitReached(state.limit));
-        }
-        let id = state.next_id;
-        state.next_id += 1;
-        let activity = Activity::new(zx::MonotonicInstant::get());
-        let info = WakeSourceInfo {
-            id,
-            name: name.to_string(),
-            koid,
-            signals,
-            kind,
-            activity,
-            lingering_since: None,
-            ordinal: None,
-            stuck: false,
+        let now = zx::MonotonicInstant::get();
+        let (id, handed_over) = {
+            let mut state = self.state();
+            let lingering = match state.by_koid.get(&koid) {
+                Some(&existing) => {
+                    if state.sources[&existing].info.lingering_since.is_none() {
+                        return Err(RegisterError::AlreadyRegistered(existing));
+                    }
+                    Some(existing)
+                }
+                None if state.sources.len() >= state.limit => {
+                    return Err(RegisterError::LimitReached(state.limit));
+                }
+                None => None,
+            };
+            let id = state.next_id;
+            state.next_id += 1;
+            // The old source goes first, so that its span ends before the new one begins.
+            let handed_over = lingering.and_then(|old| state.hand_over(old, id, now));
+            let info = WakeSourceInfo {
+                id,
+                name: name.to_string(),
+                koid,
+                signals,
+                kind,
+                activity: Activity::new(now),
+                lingering_since: None,
+                ordinal: None,
+                stuck: false,
+            };
+            let source = Source { info, activated_at_seq: 0, span: None, linger_task_stop: None };
+            state.sources.insert(id, source);
+            state.by_koid.insert(koid, id);
+            if handed_over == Some(true) {
+                state.begin_activation(id, now, None);
+            }
+            (id, handed_over)
         };
-        state.sources.insert(id, Source { info, activated_at_seq: 0, span: None });
-        state.by_koid.insert(koid, id);
+        if handed_over == Some(true) {
+            self.changed.notify(usize::MAX);
+        }
         Ok(id)
     }
 
@@ -402,55 +524,76 @@ impl WakeSources {
     /// An active source's activation ends here: its history entry gets its duration and its
     /// span ends.
     pub fn unregister(&self, id: WakeSourceId) -> Option<WakeSourceInfo> {
-        let (removed, span) = {
-            let mut state = self.state();
-            let active = state.sources.get(&id)?.info.activity.active;
-            let span =
-                if active { state.end_activation(id, zx::MonotonicInstant::get()) } else { None };
-            let source = state.sources.remove(&id)?;
-            state.by_koid.remove(&source.info.koid);
-            (source.info, span)
-        };
+        let (removed, span) = self.state().remove(id, zx::MonotonicInstant::get())?;
+        Some(self.removed(removed, span))
+    }
+
+    /// Ends the span of the removed source `removed`'s activation, if any, and tells watchers
+    /// if it was active; returns it. Called after the mutex is released.
+    fn removed(&self, removed: WakeSourceInfo, span: Option<ActivationSpan>) -> WakeSourceInfo {
         end_span(span, None);
         if removed.activity.active {
             self.changed.notify(usize::MAX);
         }
-        Some(removed)
+        removed
     }
 
     /// Marks `id` as lingering after its proxy ended, and active (its counter is positive).
-    /// Returns false if `id` is unknown.
-    pub fn begin_linger(&self, id: WakeSourceId) -> bool {
-        {
+    /// Returns `None` if `id` is unknown; otherwise a receiver that completes (cancelled) once
+    /// the linger ends without the linger task: the source was handed over to a new
+    /// registration of its object, or unregistered. The linger task then ends too.
+    pub fn begin_linger(&self, id: WakeSourceId) -> Option<oneshot::Receiver<()>> {
+        let (stop, stopped) = oneshot::channel();
+        // One step under the mutex: whoever sees the source lingering sees it active.
+        let activated = {
             let mut state = self.state();
-            let Some(source) = state.sources.get_mut(&id) else { return false };
-            source.info.lingering_since = Some(zx::MonotonicInstant::get());
+            let now = zx::MonotonicInstant::get();
+            let source = state.sources.get_mut(&id)?;
+            source.info.lingering_since = Some(now);
+            source.linger_task_stop = Some(stop);
+            let activate = !source.info.activity.active;
+            if activate {
+                state.begin_activation(id, now, None);
+            }
+            activate
+        };
+        if activated {
+            self.changed.notify(usize::MAX);
         }
-        self.set_active(id, true);
-        true
+        Some(stopped)
     }
 
     /// Unregisters the lingering source `id` and records how its linger ended, with the
-    /// counter's value `pending` at that moment. Unknown or non-lingering ids are ignored.
+    /// counter's value `pending` at that moment. Unknown or non-lingering ids are ignored (a
+    /// source handed over is no longer known by its old id, and ids are never reused, so this
+    /// never touches the source that took over).
     pub fn end_linger(&self, id: WakeSourceId, end: LingerEnd, pending: Option<i64>) {
-        {
+        // One step under the mutex: a registration racing this one either takes the source
+        // over before it (and this finds it gone) or finds it gone.
+        let removed = {
             let mut state = self.state();
-            let Some(began) = state.sources.get(&id).and_then(|s| s.info.lingering_since) else {
-                return;
-            };
-            let name = state.sources[&id].info.name.clone();
-            if state.ended_lingers.len() == LINGER_HISTORY {
-                state.ended_lingers.pop_front();
-            }
+            let Some(source) = state.sources.get(&id) else { return };
+            let Some(began) = source.info.lingering_since else { return };
+            let name = source.info.name.clone();
             let ended = zx::MonotonicInstant::get();
-            state.ended_lingers.push_back(EndedLinger { id, name, began, ended, end, pending });
+            state.record_linger_end(EndedLinger { id, name, began, ended, end, pending });
+            state.remove(id, ended)
+        };
+        if let Some((removed, span)) = removed {
+            self.removed(removed, span);
         }
-        self.unregister(id);
     }
 
     /// How the most recent lingers ended, oldest first.
     pub fn ended_lingers(&self) -> Vec<EndedLinger> {
         self.state().ended_lingers.iter().cloned().collect()
+    }
+
+    /// Whether `id` is registered and active. Asked right after registering a source: one that
+    /// took over a lingering source is active from its registration, and its monitor starts
+    /// from that.
+    pub fn is_active(&self, id: WakeSourceId) -> bool {
+        self.state().sources.get(&id).is_some_and(|s| s.info.activity.active)
     }
 
     /// Records whether `id` is active now, with no known cause. Unknown ids are ignored (the
@@ -471,7 +614,6 @@ impl WakeSources {
         let now = zx::MonotonicInstant::get();
         let (changed, ended) = {
             let mut state = self.state();
-            let seq = state.next_activation_seq;
             let Some(source) = state.sources.get_mut(&id) else { return };
             let was_active = source.info.activity.active;
             if active && was_active {
@@ -485,25 +627,7 @@ impl WakeSources {
                 }
                 (attach, None)
             } else if active {
-                source.info.activity.set(true, now);
-                source.info.ordinal = ordinal;
-                source.activated_at_seq = seq;
-                source.span = fuchsia_trace::async_enter!(
-                    fuchsia_trace::Id::new(),
-                    TRACE_CATEGORY,
-                    source.info.name.clone(),
-                    "source_id" => id
-                );
-                let entry = Activation {
-                    seq,
-                    at: now,
-                    id,
-                    name: source.info.name.clone(),
-                    ordinal,
-                    active_for: None,
-                };
-                state.next_activation_seq += 1;
-                state.push_history(entry);
+                state.begin_activation(id, now, ordinal);
                 (true, None)
             } else if was_active {
                 let cause = source.info.ordinal;

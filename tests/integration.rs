@@ -37,6 +37,9 @@ mod attribution;
 #[path = "wake_attribution/mod.rs"]
 mod wake_attribution;
 
+#[path = "linger/mod.rs"]
+mod linger;
+
 #[path = "trace/mod.rs"]
 mod trace;
 

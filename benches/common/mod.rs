@@ -64,6 +64,7 @@ impl Pair {
         let registration = ProxyRegistration {
             wake_sources: Arc::clone(wake_sources),
             wake_source: None,
+            starts_active: false,
             stats: Arc::default(),
             stop: StopSignal::default(),
             on_end: None,

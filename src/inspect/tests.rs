@@ -2,12 +2,13 @@
 // Use of this source code is governed by a BSD-style license that can be
 // found in the LICENSE file.
 
-use super::{end_reason, ordinal_name, record, record_connections};
+use super::{end_reason, linger_end, ordinal_name, record, record_connections};
 use crate::config::Limits;
 use crate::manager::{NewProxy, NewWakeSource, ProxyManager};
 use crate::proxy::{ForwardError, ProxyEnd};
 use crate::proxy_thread::run_proxy_thread;
 use crate::server::{Connections, serve};
+use crate::wake_sources::LingerEnd;
 use diagnostics_assertions::{AnyProperty, assert_data_tree};
 use fuchsia_async as fasync;
 use fuchsia_inspect::Inspector;
@@ -226,4 +227,12 @@ async fn connections_show_the_in_flight_peak_and_the_suppressed_warnings_per_kin
     assert_data_tree!(inspector, root: {
         connections: contains { max_in_flight_requests: 1u64 },
     });
+}
+
+#[test]
+fn linger_ends_read_plainly() {
+    assert_eq!(linger_end(&LingerEnd::Drained), "drained");
+    assert_eq!(linger_end(&LingerEnd::LimitReached), "limit_reached");
+    assert_eq!(linger_end(&LingerEnd::Failed(zx::Status::ACCESS_DENIED)), "failed: ACCESS_DENIED");
+    assert_eq!(linger_end(&LingerEnd::HandedOver(7)), "handed_over");
 }

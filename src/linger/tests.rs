@@ -4,6 +4,8 @@
 
 use super::after_proxy_end;
 use crate::wake_sources::{LingerEnd, WakeSourceKind, WakeSources};
+use fuchsia_async as fasync;
+use futures::channel::oneshot;
 use std::sync::Arc;
 
 /// A registry holding one proxy source for `counter`, lingering at most `limit`.
@@ -116,4 +118,107 @@ async fn the_history_keeps_the_most_recent_lingers() {
     let ended = sources.ended_lingers();
     assert_eq!(ended.len(), crate::wake_sources::LINGER_HISTORY);
     assert_eq!(ended[0].name, "p3");
+}
+
+/// Runs `after_proxy_end` for `id` as a task of a new scope, so that the linger task it may
+/// spawn belongs to that scope; returns the scope once the source lingers.
+async fn end_proxy_in_scope(
+    sources: &Arc<WakeSources>,
+    id: u64,
+    counter: Arc<zx::Counter>,
+) -> fasync::Scope {
+    let scope = fasync::Scope::new();
+    let (ended, proxy_ended) = oneshot::channel();
+    let sources = Arc::clone(sources);
+    scope.spawn_local(async move {
+        after_proxy_end(&sources, id, counter);
+        ended.send(()).unwrap();
+    });
+    proxy_ended.await.unwrap();
+    scope
+}
+
+fn register_again(sources: &WakeSources, counter: &zx::Counter) -> u64 {
+    let koid = counter.koid().unwrap();
+    sources.register("again", koid, zx::Signals::COUNTER_POSITIVE, WakeSourceKind::Proxy).unwrap()
+}
+
+#[fuchsia::test]
+async fn a_takeover_ends_the_linger_task_which_leaves_the_new_source_alone() {
+    let counter = zx::Counter::create();
+    counter.add(2).unwrap();
+    let (sources, old) = registry(zx::MonotonicDuration::INFINITE, &counter);
+    let held = shared(&counter);
+    let scope = end_proxy_in_scope(&sources, old, Arc::clone(&held)).await;
+    assert_eq!(sources.active().ids, vec![old]);
+
+    let new = register_again(&sources, &counter);
+    // With no limit and the counter still positive, only the handover can end the task.
+    scope.join().await;
+    assert_eq!(Arc::strong_count(&held), 1, "the linger task let go of the counter");
+    assert_eq!(sources.active().ids, vec![new]);
+    let ended = sources.ended_lingers();
+    assert_eq!((ended.len(), ended[0].id, ended[0].end), (1, old, LingerEnd::HandedOver(new)));
+    // The counter drains: the new source's monitor would report it; nothing else does.
+    counter.add(-2).unwrap();
+    assert_eq!(sources.active().ids, vec![new]);
+}
+
+/// How a linger that races a takeover on another thread ended, after checking that the
+/// registry is consistent either way: the new source is the one registered for the counter,
+/// active if and only if it took over.
+async fn race_a_takeover(limit: zx::MonotonicDuration, drain: bool) -> LingerEnd {
+    let counter = zx::Counter::create();
+    counter.add(1).unwrap();
+    let (sources, old) = registry(limit, &counter);
+    let held = shared(&counter);
+    let container = counter.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap();
+    let registering = {
+        let sources = Arc::clone(&sources);
+        std::thread::spawn(move || {
+            // Starts the moment the source lingers, as the linger task does (or once the
+            // linger has ended already).
+            let lingered = || {
+                sources.snapshot().iter().any(|s| s.lingering_since.is_some())
+                    || !sources.ended_lingers().is_empty()
+            };
+            while !lingered() {
+                std::hint::spin_loop();
+            }
+            if drain {
+                container.add(-1).unwrap();
+            }
+            register_again(&sources, &container)
+        })
+    };
+    let scope = end_proxy_in_scope(&sources, old, Arc::clone(&held)).await;
+    // The linger task runs while the other thread registers.
+    scope.join().await;
+    let new = registering.join().unwrap();
+    assert_eq!(Arc::strong_count(&held), 1, "the linger task ended");
+    let snapshot = sources.snapshot();
+    assert_eq!(snapshot.len(), 1, "nothing of the old source remains");
+    assert_eq!((snapshot[0].id, snapshot[0].lingering_since), (new, None));
+    assert!(sources.contains_koid(counter.koid().unwrap()));
+    let ended = sources.ended_lingers();
+    assert_eq!((ended.len(), ended[0].id), (1, old));
+    let handed_over = ended[0].end == LingerEnd::HandedOver(new);
+    assert_eq!(sources.is_active(new), handed_over, "{:?}", ended[0]);
+    ended[0].end
+}
+
+#[fuchsia::test]
+async fn a_linger_draining_as_it_is_taken_over_ends_one_way_or_the_other_consistently() {
+    for _ in 0..100 {
+        let end = race_a_takeover(zx::MonotonicDuration::INFINITE, true).await;
+        assert!(matches!(end, LingerEnd::Drained | LingerEnd::HandedOver(_)), "{end:?}");
+    }
+}
+
+#[fuchsia::test]
+async fn a_linger_reaching_its_limit_as_it_is_taken_over_ends_one_way_or_the_other_consistently() {
+    for _ in 0..100 {
+        let end = race_a_takeover(zx::MonotonicDuration::from_nanos(0), false).await;
+        assert!(matches!(end, LingerEnd::LimitReached | LingerEnd::HandedOver(_)), "{end:?}");
+    }
 }

@@ -6,6 +6,7 @@ use super::{CLOSED_PROXY_HISTORY, ManagerError, NewProxy, NewWakeSource, ProxyMa
 use crate::config::Limits;
 use crate::proxy::ProxyEnd;
 use crate::proxy_thread::run_proxy_thread;
+use crate::wake_sources::LingerEnd;
 use fuchsia_async as fasync;
 use zx::Peered;
 
@@ -345,14 +346,18 @@ async fn a_proxy_that_would_close_a_cycle_is_refused_in_any_order() {
         for i in rest {
             running.manager.add_proxy(proxies[*i].take().unwrap()).unwrap();
         }
+        let refused = proxies[*last].take().unwrap();
+        let counter_koid = refused.counter.koid().unwrap();
         assert_eq!(
-            running.manager.add_proxy(proxies[*last].take().unwrap()),
+            running.manager.add_proxy(refused),
             Err(ManagerError::InvalidArgs("the proxy would close a cycle of proxies")),
             "cycle of {n} closed by proxy {last}"
         );
-        assert_eq!(running.manager.live_proxies().len(), n - 1);
-        assert_eq!(running.manager.wake_sources().len(), n - 1);
-        assert_eq!(running.manager.totals().requests_rejected, 1);
+        // Nothing was added. (The refused proxy's channels close with it, so its neighbours
+        // may end at any moment now: what runs is not counted.)
+        assert!(!running.manager.wake_sources().contains_koid(counter_koid));
+        let totals = running.manager.totals();
+        assert_eq!((totals.proxies_added, totals.requests_rejected), (n as u64 - 1, 1));
     }
 }
 
@@ -386,4 +391,168 @@ async fn a_link_freed_by_an_ended_proxy_no_longer_counts_toward_a_cycle() {
     running.manager.remove_proxy(id).await.unwrap();
     // Proxy 0's channels are closed; proxy 1 alone links nothing into a cycle.
     assert!(running.manager.add_proxy(proxies.next().unwrap()).is_ok());
+}
+
+/// Adds a proxy, has it forward `pending` messages the container reads but does not handle,
+/// and removes it: its source lingers. Returns the manager, the old id and the old peers.
+async fn lingering_proxy(limits: Limits, pending: usize) -> (Running, u64, Peers) {
+    let running = manager(limits);
+    let (new, peers) = new_proxy("old");
+    let old = running.manager.add_proxy(new).unwrap();
+    for _ in 0..pending {
+        peers.remote.write(b"pending", &mut []).unwrap();
+        read_message(&peers.container).await;
+    }
+    assert_eq!(running.manager.remove_proxy(old).await, Ok(ProxyEnd::Stopped));
+    (running, old, peers)
+}
+
+/// A proxy of fresh channels for the counter behind `counter`.
+fn proxy_of(name: &str, counter: &zx::Counter) -> (NewProxy, Peers) {
+    let (mut new, mut peers) = new_proxy(name);
+    new.counter = counter.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap();
+    peers.counter = counter.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap();
+    (new, peers)
+}
+
+/// Waits until the active set is `expected`.
+async fn wait_for_active(manager: &ProxyManager, expected: &[u64]) {
+    let mut active = manager.wake_sources().active();
+    while active.ids != expected {
+        active = manager.wake_sources().next_change(&active).await;
+    }
+}
+
+#[fuchsia::test]
+async fn a_proxy_re_added_with_a_lingering_counter_takes_its_source_over() {
+    let (running, old, old_peers) = lingering_proxy(Limits::default(), 3).await;
+    let sources = running.manager.wake_sources();
+    assert_eq!(sources.active().ids, vec![old]);
+
+    let (again, peers) = proxy_of("again", &old_peers.counter);
+    let new = running.manager.add_proxy(again).unwrap();
+    assert_eq!(sources.active().ids, vec![new], "handed over in one change");
+    let ended = sources.ended_lingers();
+    assert_eq!((ended.len(), ended[0].id, ended[0].end), (1, old, LingerEnd::HandedOver(new)));
+    assert_eq!(sources.len(), 1);
+    assert_eq!(running.manager.closed_proxies()[0].id, old);
+
+    // The new proxy forwards; its source stays active until every message is handled.
+    peers.remote.write(b"after the reset", &mut []).unwrap();
+    assert_eq!(read_message(&peers.container).await.bytes(), b"after the reset");
+    assert_eq!(peers.counter.read().unwrap(), 4);
+    assert_eq!(sources.active().ids, vec![new]);
+    peers.counter.add(-4).unwrap();
+    wait_for_active(&running.manager, &[]).await;
+    let info = &sources.snapshot()[0];
+    assert_eq!((info.id, info.activity.activation_count), (new, 1), "the takeover's activation");
+    assert_eq!(running.manager.live_proxies()[0].stats.wakes(), 1, "counted as the proxy's wake");
+
+    // A message now wakes it as any proxy.
+    peers.remote.write(b"wake", &mut []).unwrap();
+    wait_for_active(&running.manager, &[new]).await;
+    let totals = running.manager.totals();
+    assert_eq!((totals.proxies_added, totals.requests_rejected), (2, 0));
+}
+
+#[fuchsia::test]
+async fn a_wake_source_added_with_a_lingering_counter_takes_its_source_over() {
+    let (running, old, old_peers) = lingering_proxy(Limits::default(), 1).await;
+    let sources = running.manager.wake_sources();
+    let counter = old_peers.counter.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap();
+    let new = running
+        .manager
+        .add_wake_source(NewWakeSource {
+            name: "counter".to_string(),
+            handle: counter.into(),
+            signals: zx::Signals::COUNTER_POSITIVE,
+        })
+        .unwrap();
+    assert_eq!(sources.active().ids, vec![new]);
+    assert_eq!(sources.ended_lingers()[0].end, LingerEnd::HandedOver(new));
+    assert!(sources.snapshot().iter().all(|s| s.id != old));
+    // Its monitor starts from the takeover and sees the counter drain.
+    old_peers.counter.add(-1).unwrap();
+    wait_for_active(&running.manager, &[]).await;
+    running.manager.remove_wake_source(new).unwrap();
+    assert!(sources.is_empty());
+}
+
+#[fuchsia::test]
+async fn a_counter_that_took_over_is_no_longer_lingering_and_is_refused_again() {
+    let (running, _, old_peers) = lingering_proxy(Limits::default(), 1).await;
+    let (again, _peers) = proxy_of("again", &old_peers.counter);
+    let new = running.manager.add_proxy(again).unwrap();
+    let (third, _) = proxy_of("third", &old_peers.counter);
+    assert_eq!(
+        running.manager.add_proxy(third),
+        Err(ManagerError::AlreadyRegistered("the counter is already a wake source"))
+    );
+    let source = NewWakeSource {
+        name: "counter again".to_string(),
+        handle: old_peers.counter.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap().into(),
+        signals: zx::Signals::COUNTER_POSITIVE,
+    };
+    assert_eq!(
+        running.manager.add_wake_source(source),
+        Err(ManagerError::AlreadyRegistered("the object is already a wake source"))
+    );
+    let sources = running.manager.wake_sources();
+    assert_eq!((sources.active().ids, sources.ended_lingers().len()), (vec![new], 1));
+    assert_eq!(running.manager.live_proxies().len(), 1);
+    assert_eq!(running.manager.totals().requests_rejected, 2);
+}
+
+#[fuchsia::test]
+async fn a_lingering_source_handed_over_at_the_limit_of_wake_sources() {
+    let (running, old, old_peers) = lingering_proxy(Limits::new(4, 1), 1).await;
+    let (again, _peers) = proxy_of("again", &old_peers.counter);
+    let new = running.manager.add_proxy(again).unwrap();
+    assert_eq!(running.manager.wake_sources().active().ids, vec![new]);
+    let (other, _) = new_proxy("other");
+    assert_eq!(running.manager.add_proxy(other), Err(ManagerError::LimitReached("wake sources")));
+    assert!(new > old);
+}
+
+/// Re-adds a proxy with the counter of a proxy whose source lingers with `limit`, while the
+/// container handles its message (if `drain`): whichever ends the linger first, the
+/// registry ends with the new source alone, one ended linger, and the new source active as
+/// its counter is.
+async fn race_a_re_added_proxy(limits: Limits, drain: bool) -> LingerEnd {
+    let (running, old, old_peers) = lingering_proxy(limits, 1).await;
+    let (again, peers) = proxy_of("again", &old_peers.counter);
+    let container = old_peers.counter.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap();
+    let draining = std::thread::spawn(move || {
+        if drain {
+            container.add(-1).unwrap();
+        }
+    });
+    let new = running.manager.add_proxy(again).unwrap();
+    draining.join().unwrap();
+    let expected: &[u64] = if drain { &[] } else { &[new] };
+    wait_for_active(&running.manager, expected).await;
+    let sources = running.manager.wake_sources();
+    assert_eq!(sources.snapshot().iter().map(|s| s.id).collect::<Vec<_>>(), vec![new]);
+    let ended = sources.ended_lingers();
+    assert_eq!((ended.len(), ended[0].id), (1, old));
+    // The new proxy forwards either way.
+    peers.remote.write(b"ok", &mut []).unwrap();
+    assert_eq!(read_message(&peers.container).await.bytes(), b"ok");
+    ended[0].end
+}
+
+#[fuchsia::test]
+async fn a_takeover_racing_the_drain_of_the_linger_ends_consistently() {
+    for _ in 0..20 {
+        let end = race_a_re_added_proxy(Limits::default(), true).await;
+        assert!(matches!(end, LingerEnd::Drained | LingerEnd::HandedOver(_)), "{end:?}");
+    }
+}
+
+#[fuchsia::test]
+async fn a_takeover_racing_the_linger_limit_ends_consistently() {
+    for _ in 0..20 {
+        let end = race_a_re_added_proxy(Limits::default().with_linger_limit_ms(0), false).await;
+        assert!(matches!(end, LingerEnd::LimitReached | LingerEnd::HandedOver(_)), "{end:?}");
+    }
 }

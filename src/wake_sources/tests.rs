@@ -2,8 +2,9 @@
 // Use of this source code is governed by a BSD-style license that can be
 // found in the LICENSE file.
 
-use super::{ActiveSet, RegisterError, WakeSourceKind, WakeSources};
+use super::{ActiveSet, LingerEnd, RegisterError, WakeSourceKind, WakeSources};
 use futures::FutureExt;
+use futures::channel::oneshot;
 
 fn koid(n: u64) -> zx::Koid {
     zx::Koid::from_raw(n)
@@ -253,4 +254,156 @@ fn sources_are_stuck_once_past_the_threshold_reported_once_and_cleared_on_deacti
     let after = sources.check_stuck(late);
     assert!(after.stuck.is_empty());
     assert!(after.next_check.is_some(), "b may still become stuck");
+}
+
+/// A registry of `limit` holding proxy source "old" for object 7, lingering (and so active);
+/// returns it, the old id and the receiver the linger task would wait on.
+fn lingering(limit: usize) -> (WakeSources, u64, oneshot::Receiver<()>) {
+    let sources = WakeSources::new(limit);
+    let old = sources
+        .register("old", koid(7), zx::Signals::COUNTER_POSITIVE, WakeSourceKind::Proxy)
+        .unwrap();
+    sources.set_active_with_ordinal(old, true, Some(0x77));
+    let stop = sources.begin_linger(old).unwrap();
+    (sources, old, stop)
+}
+
+fn register_again(sources: &WakeSources, name: &str) -> Result<u64, RegisterError> {
+    sources.register(name, koid(7), zx::Signals::COUNTER_POSITIVE, WakeSourceKind::Proxy)
+}
+
+#[test]
+fn a_new_registration_takes_over_a_lingering_source_in_one_change() {
+    let (sources, old, mut stop) = lingering(10);
+    let before = sources.active();
+    assert_eq!(before.ids, vec![old]);
+    let mut watcher = Box::pin(sources.next_change(&before));
+    assert!((&mut watcher).now_or_never().is_none());
+
+    let new = register_again(&sources, "new").unwrap();
+    assert!(new > old, "a fresh id");
+    let after = watcher.now_or_never().expect("the watcher is told");
+    assert_eq!(
+        (after.ids, after.names, after.ordinals),
+        (vec![new], vec!["new".into()], vec![None])
+    );
+    assert_eq!(stop.try_recv(), Err(oneshot::Canceled), "the linger task is told to end");
+
+    // Nothing of the old source remains; the new one is active from the takeover.
+    let snapshot = sources.snapshot();
+    assert_eq!(snapshot.len(), 1);
+    let info = &snapshot[0];
+    assert_eq!((info.id, info.lingering_since, info.ordinal), (new, None, None));
+    assert_eq!((info.activity.active, info.activity.activation_count), (true, 1));
+    assert!(sources.is_active(new) && !sources.is_active(old));
+    assert!(sources.contains_koid(koid(7)));
+
+    // The linger ended, handed over, exactly when the new activation began.
+    let ended = sources.ended_lingers();
+    assert_eq!(ended.len(), 1);
+    assert_eq!((ended[0].id, ended[0].name.as_str()), (old, "old"));
+    assert_eq!((ended[0].end, ended[0].pending), (LingerEnd::HandedOver(new), None));
+    let takeover = ended[0].ended;
+    assert_eq!(info.activity.active_since, Some(takeover));
+    let history = sources.activations();
+    assert_eq!(history.len(), 2);
+    assert_eq!((history[0].id, history[0].ordinal), (old, Some(0x77)));
+    assert_eq!(history[0].at + history[0].active_for.unwrap(), takeover, "the old one ended");
+    assert_eq!((history[1].id, history[1].at, history[1].active_for), (new, takeover, None));
+    assert_eq!((history[1].seq, history[1].ordinal), (history[0].seq + 1, None));
+}
+
+#[test]
+fn a_takeover_is_not_refused_at_the_limit_and_its_old_id_is_gone() {
+    let (sources, old, _stop) = lingering(1);
+    let new = register_again(&sources, "new").unwrap();
+    assert_eq!(sources.len(), 1);
+    assert!(sources.unregister(old).is_none());
+    sources.set_active(old, false);
+    assert_eq!(sources.active().ids, vec![new], "reports for the old id are ignored");
+    assert_eq!(register(&sources, "other", 8), Err(RegisterError::LimitReached(1)));
+}
+
+#[test]
+fn a_source_that_is_not_lingering_is_still_already_registered() {
+    let sources = WakeSources::new(10);
+    let proxy = sources
+        .register("live", koid(7), zx::Signals::COUNTER_POSITIVE, WakeSourceKind::Proxy)
+        .unwrap();
+    assert_eq!(register_again(&sources, "again"), Err(RegisterError::AlreadyRegistered(proxy)));
+    sources.set_active(proxy, true);
+    assert_eq!(register_again(&sources, "again"), Err(RegisterError::AlreadyRegistered(proxy)));
+    let handle = register(&sources, "handle", 8).unwrap();
+    sources.set_active(handle, true);
+    assert_eq!(register(&sources, "again", 8), Err(RegisterError::AlreadyRegistered(handle)));
+    assert_eq!(sources.active().ids, vec![proxy, handle], "nothing changed");
+    assert!(sources.ended_lingers().is_empty());
+}
+
+#[test]
+fn a_linger_ended_by_its_task_after_a_takeover_leaves_the_new_source_alone() {
+    let (sources, old, _stop) = lingering(10);
+    let new = register_again(&sources, "new").unwrap();
+    sources.end_linger(old, LingerEnd::Drained, Some(0));
+    sources.end_linger(old, LingerEnd::LimitReached, Some(1));
+    assert_eq!(sources.active().ids, vec![new]);
+    assert!(sources.contains_koid(koid(7)));
+    assert_eq!(sources.ended_lingers().len(), 1, "only the handover is recorded");
+}
+
+#[test]
+fn a_registration_after_the_linger_ended_is_a_fresh_inactive_source() {
+    let (sources, old, _stop) = lingering(10);
+    sources.end_linger(old, LingerEnd::Drained, Some(0));
+    let new = register_again(&sources, "new").unwrap();
+    assert!(sources.active().ids.is_empty());
+    assert!(!sources.is_active(new));
+    let ended = sources.ended_lingers();
+    assert_eq!((ended.len(), ended[0].end), (1, LingerEnd::Drained));
+}
+
+#[test]
+fn unregistering_a_lingering_source_tells_its_linger_task() {
+    let (sources, old, mut stop) = lingering(10);
+    assert_eq!(stop.try_recv(), Ok(None));
+    sources.unregister(old).unwrap();
+    assert_eq!(stop.try_recv(), Err(oneshot::Canceled));
+    assert!(sources.begin_linger(old).is_none(), "an unknown id does not linger");
+}
+
+#[test]
+fn a_stuck_lingering_source_hands_over_unstuck_with_a_fresh_threshold() {
+    let threshold = zx::MonotonicDuration::from_millis(100);
+    let (sources, old, _stop) = lingering(10);
+    let sources = sources.with_stuck_threshold(threshold);
+    let since = sources.snapshot()[0].activity.active_since.unwrap();
+    assert_eq!(sources.check_stuck(since + threshold).stuck, vec![(old, "old".to_string())]);
+    let new = register_again(&sources, "new").unwrap();
+    let takeover = sources.snapshot()[0].activity.active_since.unwrap();
+    let check = sources.check_stuck(takeover);
+    assert!(check.stuck.is_empty(), "the old episode ended with the old source");
+    assert_eq!(check.next_check, Some(takeover + threshold));
+    assert_eq!(sources.check_stuck(takeover + threshold).stuck, vec![(new, "new".to_string())]);
+}
+
+#[test]
+fn a_watcher_racing_a_takeover_never_sees_the_source_inactive() {
+    for _ in 0..50 {
+        let (sources, old, _stop) = lingering(10);
+        let new = std::thread::scope(|scope| {
+            let watcher = scope.spawn(|| {
+                loop {
+                    let ids = sources.active().ids;
+                    assert_eq!(ids.len(), 1, "neither the old nor the new source active");
+                    if ids[0] != old {
+                        return ids[0];
+                    }
+                }
+            });
+            let new = register_again(&sources, "new").unwrap();
+            assert_eq!(watcher.join().unwrap(), new);
+            new
+        });
+        assert_eq!(sources.ended_lingers()[0].end, LingerEnd::HandedOver(new));
+    }
 }
