@@ -19,14 +19,14 @@ fn publish_registers_under_the_component_moniker_until_dropped() {
         let inspector = Inspector::default();
         inspector.root().record_uint("count", 3);
         let controller = publish(&inspector, PublishOptions::default()).unwrap();
-        let data = snapshot_of("realm:r1/proxy_manager");
+        let data = archivist::snapshot(Some("realm:r1/proxy_manager")).await;
         assert_eq!(data.len(), 1);
         assert_eq!(data[0].metadata.component_url, "#meta/proxy_manager.cm");
         assert_eq!(data[0].name(), "root");
         assert!(data[0].metadata.timestamp.into_nanos() > 0);
         assert_data_tree!(data[0].payload.as_ref().unwrap(), root: { count: 3u64 });
         drop(controller);
-        assert!(snapshot_of("realm:r1/proxy_manager").is_empty());
+        assert!(archivist::snapshot(Some("realm:r1/proxy_manager")).await.is_empty());
     });
 }
 
