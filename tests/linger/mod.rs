@@ -10,7 +10,7 @@ use diagnostics_assertions::{AnyProperty, assert_data_tree};
 use fidl_fuchsia_starnix_proxy::{ProxyManagerError, ProxyManagerRemoveProxyRequest};
 
 /// A proxy of fresh channels for the counter of `pair`, as the runner re-adds one.
-fn re_added(name: &str, pair: &Pair) -> (fidl_fuchsia_starnix_proxy::ProxySpec, Pair) {
+pub(super) fn re_added(name: &str, pair: &Pair) -> (fidl_fuchsia_starnix_proxy::ProxySpec, Pair) {
     let (mut spec, mut new_pair) = proxy_spec(name);
     spec.counter = Some(pair.counter.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap());
     new_pair.counter = pair.counter.duplicate_handle(zx::Rights::SAME_RIGHTS).unwrap();

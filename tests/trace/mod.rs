@@ -8,7 +8,9 @@
 //! by the wake source), an instant per waking message and the pending-messages counter.
 
 use super::attribution::{deliver, fidl_request, handle_all};
-use super::{Realm, Setup, add, wait_for_active};
+use super::linger::re_added;
+use super::{Realm, Setup, add, read_message, wait_for_active};
+use fidl_fuchsia_starnix_proxy::ProxyManagerRemoveProxyRequest;
 use fidl_fuchsia_tracing_controller::{
     ProvisionerProxy, SessionMarker, SessionProxy, StartOptions, StopOptions, TraceConfig,
 };
@@ -162,4 +164,51 @@ async fn a_session_without_the_power_category_gets_no_attribution_events() {
     wait_for_active(&realm.manager, &[id]).await;
     handle_all(&realm, &pair).await;
     assert_eq!(stop_tracing(session, reading).await, vec![]);
+}
+
+#[fuchsia::test]
+async fn a_takeover_ends_the_lingering_span_and_begins_the_new_source_s() {
+    let realm = Realm::start(Setup { trace_manager: true, ..Setup::default() }).await;
+    let provisioner = realm.provisioner.as_ref().unwrap();
+    let (session, reading) = start_tracing(provisioner, &["power"]).await;
+
+    // A proxy ends with a message unhandled; the runner re-adds one with the same counter.
+    let (old, pair) = add(&realm.manager, "wifi").await;
+    deliver(&pair, &fidl_request(0xa1)).await;
+    wait_for_active(&realm.manager, &[old]).await;
+    let remove = ProxyManagerRemoveProxyRequest { id: Some(old), ..Default::default() };
+    realm.manager.remove_proxy(&remove).await.unwrap().unwrap();
+    let (spec, again) = re_added("wifi", &pair);
+    let new = realm.manager.add_proxy(spec).await.unwrap().unwrap().id.unwrap();
+    wait_for_active(&realm.manager, &[new]).await;
+    // The container handles everything: the new source's activation ends.
+    again.remote.write(b"reconnected", &mut []).unwrap();
+    read_message(&again.container).await;
+    let pending = again.counter.read().unwrap();
+    again.counter.add(-pending).unwrap();
+    wait_for_active(&realm.manager, &[]).await;
+    let events = stop_tracing(session, reading).await;
+
+    // Two spans on the source's track, one after the other: the old source's, ended at the
+    // takeover with the ordinal that woke it, then the new source's, begun at the takeover
+    // (no message of its own caused it) and ended when the container had handled all.
+    let spans: Vec<_> = named(&events, "wifi")
+        .into_iter()
+        .map(|event| (event.payload.clone(), arg(event, "source_id"), arg(event, "ordinal")))
+        .collect();
+    let [
+        (EventPayload::AsyncBegin { id: first }, Some(ArgValue::Unsigned64(first_source)), None),
+        (EventPayload::AsyncEnd { id: first_end }, None, Some(ArgValue::Unsigned64(0xa1))),
+        (EventPayload::AsyncBegin { id: second }, Some(ArgValue::Unsigned64(second_source)), None),
+        (EventPayload::AsyncEnd { id: second_end }, None, None),
+    ] = spans.as_slice()
+    else {
+        panic!("the lingering span then the new source's: {spans:?}");
+    };
+    assert_eq!((first, *first_source), (first_end, old));
+    assert_eq!((second, *second_source), (second_end, new));
+    let spans = named(&events, "wifi");
+    assert!(spans[1].timestamp <= spans[2].timestamp, "the new span begins as the old one ends");
+    // Only the message that first woke the container is a waking message.
+    assert_eq!(named(&events, "proxy_manager:waking_message").len(), 1);
 }
