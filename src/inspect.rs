@@ -30,10 +30,12 @@
 //!                          failed: <status> | handed_over), pending (counter value at the
 //!                          end, if read), handed_over_to (the id of the source that took
 //!                          over, for handed_over)
-//!   connections:     max_in_flight_requests (the most one connection has had in progress
-//!                    at once), suppressed_warnings: {connection_closed, missing_field,
-//!                    unknown_method} (warnings clients caused that the rate limit kept out
-//!                    of the log) (by the component, from the server's shared state)
+//!   connections:     live (served now), refused (closed with NO_RESOURCES at
+//!                    MAX_CONNECTIONS), max_in_flight_requests (the most one connection has
+//!                    had in progress at once), suppressed_warnings: {connection_closed,
+//!                    missing_field, unknown_method, too_many_connections} (warnings clients
+//!                    caused that the rate limit kept out of the log) (by the component,
+//!                    from the server's shared state)
 //! ```
 //!
 //! Everything here is a lazy node: it is built from the manager's state and the
@@ -93,6 +95,8 @@ pub fn record_connections(node: &Node, connections: &Arc<Connections>) {
         async move {
             let inspector = Inspector::default();
             let root = inspector.root();
+            root.record_uint("live", connections.live() as u64);
+            root.record_uint("refused", connections.refused());
             root.record_uint("max_in_flight_requests", connections.max_in_flight() as u64);
             root.record_child("suppressed_warnings", |node| {
                 for kind in ClientWarning::ALL {

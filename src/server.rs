@@ -42,7 +42,7 @@ use futures::stream::FuturesUnordered;
 use log::warn;
 use std::cell::{Cell, RefCell};
 use std::fmt;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// The most requests one connection takes in a row before it yields to other tasks. Each
@@ -58,6 +58,13 @@ pub const MAX_REQUESTS_PER_TURN: usize = 16;
 /// proxy thread busy, and each one costs the bytes of its request future (ARCHITECTURE).
 pub const MAX_IN_FLIGHT_PER_CONNECTION: usize = 4 * MAX_REQUESTS_PER_TURN;
 
+/// The most connections one instance serves at once. The Starnix runner needs one, and
+/// tools a few more; a client that opens more gets each extra one closed with the epitaph
+/// NO_RESOURCES, so the connections' tasks and their requests in progress stay bounded
+/// (each connection at most `MAX_IN_FLIGHT_PER_CONNECTION` requests, about 100 KiB at
+/// worst, ARCHITECTURE).
+pub const MAX_CONNECTIONS: usize = 32;
+
 /// The shortest time between two logged warnings of one kind a client can cause.
 pub const WARNING_INTERVAL: zx::MonotonicDuration = zx::MonotonicDuration::from_seconds(1);
 
@@ -70,13 +77,16 @@ pub enum ClientWarning {
     MissingField,
     /// A request of an unknown flexible method.
     UnknownMethod,
+    /// A connection refused because `MAX_CONNECTIONS` were open.
+    TooManyConnections,
 }
 
 impl ClientWarning {
-    pub const ALL: [ClientWarning; 3] = [
+    pub const ALL: [ClientWarning; 4] = [
         ClientWarning::ConnectionClosed,
         ClientWarning::MissingField,
         ClientWarning::UnknownMethod,
+        ClientWarning::TooManyConnections,
     ];
 
     /// How the kind reads in Inspect.
@@ -85,6 +95,7 @@ impl ClientWarning {
             ClientWarning::ConnectionClosed => "connection_closed",
             ClientWarning::MissingField => "missing_field",
             ClientWarning::UnknownMethod => "unknown_method",
+            ClientWarning::TooManyConnections => "too_many_connections",
         }
     }
 }
@@ -96,9 +107,13 @@ impl ClientWarning {
 /// serves a snapshot. The limiters' mutex is held for one decision, never across an await.
 pub struct Connections {
     /// One limiter per `ClientWarning`, in the order of `ClientWarning::ALL`.
-    warnings: Mutex<[LogLimit; 3]>,
+    warnings: Mutex<[LogLimit; 4]>,
     /// The most requests one connection has had in progress at once, over all connections.
     max_in_flight: AtomicUsize,
+    /// Connections being served now; never more than `MAX_CONNECTIONS`.
+    live: AtomicUsize,
+    /// Connections refused (closed with NO_RESOURCES) because `MAX_CONNECTIONS` were open.
+    refused: AtomicU64,
 }
 
 impl Default for Connections {
@@ -106,6 +121,8 @@ impl Default for Connections {
         Connections {
             warnings: Mutex::new(ClientWarning::ALL.map(|_| LogLimit::new(WARNING_INTERVAL))),
             max_in_flight: AtomicUsize::new(0),
+            live: AtomicUsize::new(0),
+            refused: AtomicU64::new(0),
         }
     }
 }
@@ -136,8 +153,42 @@ impl Connections {
         self.max_in_flight.fetch_max(in_flight, Ordering::Relaxed);
     }
 
-    fn limiters(&self) -> std::sync::MutexGuard<'_, [LogLimit; 3]> {
+    /// Connections being served now.
+    pub fn live(&self) -> usize {
+        self.live.load(Ordering::Relaxed)
+    }
+
+    /// Connections refused because `MAX_CONNECTIONS` were open.
+    pub fn refused(&self) -> u64 {
+        self.refused.load(Ordering::Relaxed)
+    }
+
+    /// Counts a new connection in, unless `MAX_CONNECTIONS` are open; the returned guard
+    /// counts it out when dropped (its task ended).
+    fn admit(self: &Arc<Self>) -> Option<LiveConnection> {
+        let admitted = self
+            .live
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |live| {
+                (live < MAX_CONNECTIONS).then_some(live + 1)
+            })
+            .is_ok();
+        if !admitted {
+            self.refused.fetch_add(1, Ordering::Relaxed);
+        }
+        admitted.then(|| LiveConnection(Arc::clone(self)))
+    }
+
+    fn limiters(&self) -> std::sync::MutexGuard<'_, [LogLimit; 4]> {
         self.warnings.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// One connection counted in `Connections::live` until dropped.
+struct LiveConnection(Arc<Connections>);
+
+impl Drop for LiveConnection {
+    fn drop(&mut self) {
+        self.0.live.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -369,9 +420,20 @@ pub async fn serve_all(
     let tasks = fasync::Scope::new_with_name("connections");
     let mut incoming = std::pin::pin!(incoming);
     while let Some(stream) = incoming.next().await {
+        let Some(live) = connections.admit() else {
+            connections.warn(
+                ClientWarning::TooManyConnections,
+                format_args!("refusing a connection: {MAX_CONNECTIONS} are open"),
+            );
+            stream.control_handle().shutdown_with_epitaph(zx::Status::NO_RESOURCES);
+            continue;
+        };
         let manager = Arc::clone(manager);
         let connections = Arc::clone(connections);
-        tasks.spawn_local(async move { serve(&manager, &connections, stream).await });
+        tasks.spawn_local(async move {
+            serve(&manager, &connections, stream).await;
+            drop(live);
+        });
     }
     tasks.join().await;
 }

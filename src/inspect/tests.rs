@@ -209,8 +209,15 @@ async fn connections_show_the_in_flight_peak_and_the_suppressed_warnings_per_kin
     record_connections(inspector.root(), &connections);
     assert_data_tree!(inspector, root: {
         connections: {
+            live: 0u64,
+            refused: 0u64,
             max_in_flight_requests: 0u64,
-            suppressed_warnings: { connection_closed: 0u64, missing_field: 0u64, unknown_method: 0u64 },
+            suppressed_warnings: {
+                connection_closed: 0u64,
+                missing_field: 0u64,
+                unknown_method: 0u64,
+                too_many_connections: 0u64,
+            },
         },
     });
 

@@ -3,8 +3,8 @@
 // found in the LICENSE file.
 
 use super::{
-    Connections, MAX_IN_FLIGHT_PER_CONNECTION, MAX_REQUESTS_PER_TURN, WatchState, handle, serve,
-    serve_all,
+    Connections, MAX_CONNECTIONS, MAX_IN_FLIGHT_PER_CONNECTION, MAX_REQUESTS_PER_TURN, WatchState,
+    handle, serve, serve_all,
 };
 use crate::config::Limits;
 use crate::manager::ProxyManager;
@@ -528,4 +528,44 @@ async fn an_in_flight_request_future_is_at_most_512_bytes() {
     let bytes = std::mem::size_of_val(&future);
     println!("an in-flight request's future: {bytes} bytes");
     assert!(bytes <= 512, "{bytes} bytes");
+}
+
+#[fuchsia::test]
+async fn connections_beyond_the_bound_are_closed_with_no_resources_until_one_ends() {
+    let server = Server::new(Limits::new(8, 16));
+    let (incoming, streams) = futures::channel::mpsc::unbounded();
+    let manager = Arc::clone(&server.manager);
+    let shared = Arc::clone(&server.connections);
+    fasync::Task::local(async move { serve_all(&manager, &shared, streams).await }).detach();
+    let connect = || {
+        let (client, server_end) = zx::Channel::create();
+        incoming
+            .unbounded_send(ServerEnd::<ProxyManagerMarker>::new(server_end).into_stream())
+            .unwrap();
+        client
+    };
+    // Each connection is answered once served, so all of them are counted in when it is.
+    let mut open = Vec::new();
+    for txid in 1..=MAX_CONNECTIONS as u32 {
+        let client = connect();
+        client.write(&request_header(txid, WATCH_WAKE_SOURCES_ORDINAL), &mut []).unwrap();
+        read_message(&client).await;
+        open.push(client);
+    }
+    assert_eq!(server.connections.live(), MAX_CONNECTIONS);
+
+    let refused = connect();
+    assert_eq!(epitaph(&refused).await, zx::Status::NO_RESOURCES);
+    assert_eq!(server.connections.refused(), 1);
+    assert_eq!(server.connections.live(), MAX_CONNECTIONS);
+
+    // One ends: its task counts it out, and a new connection is served again.
+    drop(open.pop());
+    while server.connections.live() == MAX_CONNECTIONS {
+        fasync::yield_now().await;
+    }
+    let admitted = connect();
+    admitted.write(&request_header(1, WATCH_WAKE_SOURCES_ORDINAL), &mut []).unwrap();
+    read_message(&admitted).await;
+    assert_eq!((server.connections.live(), server.connections.refused()), (MAX_CONNECTIONS, 1));
 }
