@@ -96,8 +96,9 @@ impl Default for ProxyStats {
 }
 
 impl ProxyStats {
-    /// Fresh statistics counting up to `max_ordinals` FIDL method ordinals apart, allocated
-    /// now so that counting a message never allocates.
+    /// Fresh statistics counting up to `max_ordinals` FIDL method ordinals apart; the
+    /// ordinal slots are allocated once, with the proxy's first FIDL message, so counting a
+    /// message allocates nothing after that (`MethodStats`).
     pub fn new(max_ordinals: usize) -> Self {
         ProxyStats {
             incoming: DirectionStats::default(),

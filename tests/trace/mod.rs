@@ -83,6 +83,26 @@ fn arg<'e>(event: &'e EventRecord, key: &str) -> Option<&'e ArgValue> {
     event.args.iter().find(|arg| arg.name == key).map(|arg| &arg.value)
 }
 
+/// The two spans of track `name`, one after the other: each begun with a `source_id`, the
+/// first ended with ordinal 0xa1 and the second with none. Their (source id, span id).
+fn two_spans(events: &[EventRecord], name: &str) -> [(u64, u64); 2] {
+    let spans: Vec<_> = named(events, name)
+        .into_iter()
+        .map(|event| (event.payload.clone(), arg(event, "source_id"), arg(event, "ordinal")))
+        .collect();
+    let [
+        (EventPayload::AsyncBegin { id: first }, Some(ArgValue::Unsigned64(first_source)), None),
+        (EventPayload::AsyncEnd { id: first_end }, None, Some(ArgValue::Unsigned64(0xa1))),
+        (EventPayload::AsyncBegin { id: second }, Some(ArgValue::Unsigned64(second_source)), None),
+        (EventPayload::AsyncEnd { id: second_end }, None, None),
+    ] = spans.as_slice()
+    else {
+        panic!("two spans of {name}, the first ended with ordinal 0xa1: {spans:?}");
+    };
+    assert_eq!((first, second), (first_end, second_end), "each span ends as it began");
+    [(*first_source, *first), (*second_source, *second)]
+}
+
 /// The events named `name`.
 fn named<'e>(events: &'e [EventRecord], name: &str) -> Vec<&'e EventRecord> {
     events.iter().filter(|event| event.name == name).collect()
@@ -108,21 +128,8 @@ async fn each_activation_is_a_span_with_its_waking_message_and_pending_count() {
 
     // One async span per activation, on the wake source's own track (its name), begun with
     // the source's id and ended with the ordinal that caused it, where there is one.
-    let spans: Vec<_> = named(&events, "wifi")
-        .into_iter()
-        .map(|event| (event.payload.clone(), arg(event, "source_id"), arg(event, "ordinal")))
-        .collect();
-    let [
-        (EventPayload::AsyncBegin { id: first }, Some(ArgValue::Unsigned64(first_source)), None),
-        (EventPayload::AsyncEnd { id: first_end }, None, Some(ArgValue::Unsigned64(0xa1))),
-        (EventPayload::AsyncBegin { id: second }, Some(ArgValue::Unsigned64(second_source)), None),
-        (EventPayload::AsyncEnd { id: second_end }, None, None),
-    ] = spans.as_slice()
-    else {
-        panic!("two activations' spans of wifi: {spans:?}");
-    };
-    assert_eq!((first, *first_source), (first_end, id));
-    assert_eq!((second, *second_source), (second_end, id));
+    let [(first_source, first), (second_source, second)] = two_spans(&events, "wifi");
+    assert_eq!((first_source, second_source), (id, id));
     assert_ne!(first, second, "each activation is its own span");
 
     // The waking messages, within their spans.
@@ -192,21 +199,8 @@ async fn a_takeover_ends_the_lingering_span_and_begins_the_new_source_s() {
     // Two spans on the source's track, one after the other: the old source's, ended at the
     // takeover with the ordinal that woke it, then the new source's, begun at the takeover
     // (no message of its own caused it) and ended when the container had handled all.
-    let spans: Vec<_> = named(&events, "wifi")
-        .into_iter()
-        .map(|event| (event.payload.clone(), arg(event, "source_id"), arg(event, "ordinal")))
-        .collect();
-    let [
-        (EventPayload::AsyncBegin { id: first }, Some(ArgValue::Unsigned64(first_source)), None),
-        (EventPayload::AsyncEnd { id: first_end }, None, Some(ArgValue::Unsigned64(0xa1))),
-        (EventPayload::AsyncBegin { id: second }, Some(ArgValue::Unsigned64(second_source)), None),
-        (EventPayload::AsyncEnd { id: second_end }, None, None),
-    ] = spans.as_slice()
-    else {
-        panic!("the lingering span then the new source's: {spans:?}");
-    };
-    assert_eq!((first, *first_source), (first_end, old));
-    assert_eq!((second, *second_source), (second_end, new));
+    let [(first_source, _), (second_source, _)] = two_spans(&events, "wifi");
+    assert_eq!((first_source, second_source), (old, new));
     let spans = named(&events, "wifi");
     assert!(spans[1].timestamp <= spans[2].timestamp, "the new span begins as the old one ends");
     // Only the message that first woke the container is a waking message.
