@@ -4,7 +4,7 @@
 use trace_engine::{MetadataRecord, ProviderEventType};
 
 /// What a provider's stopped buffer holds.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Contents {
     /// Whole records, in the order they were written.
     pub records: Vec<u8>,
@@ -16,6 +16,24 @@ pub struct Contents {
 pub fn read_buffer(buffer: &zx::Vmo) -> Result<Contents, trace_engine::ReadError> {
     let contents = trace_engine::read_buffer(buffer)?;
     Ok(Contents { records: contents.records, records_dropped: contents.header.num_records_dropped })
+}
+
+/// What a provider's buffer header says it holds, without reading its records: the bytes
+/// of records written and the records dropped (zero for a buffer never started).
+pub fn written_and_dropped(buffer: &zx::Vmo) -> (u64, u64) {
+    use trace_engine::buffer::{HEADER_MAGIC, HEADER_SIZE};
+    let mut bytes = [0; HEADER_SIZE as usize];
+    match buffer.read(&mut bytes, 0) {
+        Ok(()) => {
+            let header = trace_engine::BufferHeader::from_bytes(&bytes);
+            if header.magic == HEADER_MAGIC {
+                (header.rolling_data_end[0], header.num_records_dropped)
+            } else {
+                (0, 0)
+            }
+        }
+        Err(_) => (0, 0),
+    }
 }
 
 fn bytes(record: MetadataRecord<'_>) -> Vec<u8> {

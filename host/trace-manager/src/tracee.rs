@@ -106,17 +106,17 @@ impl Tracee {
         }
     }
 
-    /// The provider's figures, read from its buffer's header.
+    /// The provider's figures, read from its buffer's header (not its records).
     pub fn stats(&self) -> ProviderStats {
-        let contents = records::read_buffer(&self.buffer).unwrap_or_default();
+        let (written, dropped) = records::written_and_dropped(&self.buffer);
         ProviderStats {
             name: Some(self.provider.name.clone()),
             pid: Some(self.provider.pid),
             buffering_mode: Some(self.mode),
             buffer_wrapped_count: Some(0),
-            records_dropped: Some(contents.records_dropped),
+            records_dropped: Some(dropped),
             percentage_durable_buffer_used: Some(0.0),
-            non_durable_bytes_written: Some(contents.records.len() as u64),
+            non_durable_bytes_written: Some(written),
             ..Default::default()
         }
     }
