@@ -13,8 +13,10 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 
 /// Anything a hierarchy can be obtained from (a hierarchy itself, an Inspector, ...). As
-/// in-tree, getting it is asynchronous (reading an Inspector resolves its lazy nodes), so
-/// `diagnostics_assertions::assert_data_tree!` awaits it and works only in async code.
+/// in-tree, getting it is asynchronous (reading an Inspector resolves its lazy nodes): the
+/// in-tree `assert_data_tree!` and `JsonGetter`
+/// (src/lib/diagnostics/testing/diagnostics-assertions/rust/src/lib.rs) await
+/// `get_diagnostics_hierarchy()`, so the macro works only in async code.
 pub trait DiagnosticsHierarchyGetter<K: Clone> {
     /// The hierarchy, borrowed or freshly read.
     fn get_diagnostics_hierarchy<'a>(
